@@ -1,0 +1,98 @@
+/**
+ * `workers: N`: the primary forks N worker processes that share the proxy
+ * port (node:cluster, round-robin), runs the admin listener itself and sums
+ * the workers' metrics (prom-client AggregatorRegistry). Signals are relayed:
+ * SIGTERM/SIGINT drain the workers gracefully, SIGHUP makes each reload.
+ * A worker that dies unexpectedly is replaced.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import { AggregatorRegistry } from 'prom-client';
+import type { Config } from '../config/schema.js';
+import type { Override } from '../config/load.js';
+import { splitHostPort } from '../config/semantics.js';
+import { demoBanner, type DemoApp } from '../demo/app.js';
+import { createLogger } from '../observe/logger.js';
+import { AdminServer } from './admin.js';
+import { startProxy } from './start.js';
+
+export interface PrimaryOptions {
+  readonly config: Config;
+  readonly file: string;
+  readonly workers: number;
+  readonly upstreamUrl: string;
+  readonly demo: DemoApp | null;
+  readonly demoEnv: string;
+}
+
+export async function runPrimary(o: PrimaryOptions): Promise<void> {
+  const logger = createLogger({ level: o.config.logging.level });
+  const aggregator = new AggregatorRegistry();
+  let stopping = false;
+  let listening = 0;
+  const env = o.demo ? { [o.demoEnv]: o.upstreamUrl } : {};
+  const fork = (): Worker => {
+    const w = cluster.fork(env);
+    w.on('listening', () => {
+      listening++;
+      if (listening === o.workers && o.demo) process.stderr.write(demoBanner(`http://${o.config.listen}`) + '\n');
+    });
+    return w;
+  };
+  for (let i = 0; i < o.workers; i++) fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    logger.error({ worker: worker.process.pid, code, signal, msg: 'worker exited unexpectedly; starting a new one' });
+    fork();
+  });
+
+  let admin: AdminServer | null = null;
+  if (o.config.admin.enabled) {
+    admin = new AdminServer({
+      ready: () => !stopping && Object.keys(cluster.workers ?? {}).length > 0,
+      metrics: async () => ({ contentType: aggregator.contentType, body: await (await aggregator.clusterMetrics()) }),
+    });
+    const a = splitHostPort(o.config.admin.listen);
+    await admin.listen(a.host, a.port);
+  }
+  logger.info({ msg: 'deserwall primary started', workers: o.workers, listen: o.config.listen, upstream: o.upstreamUrl, config: o.file, mode: o.config.mode });
+
+  const stop = (sig: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal: sig, msg: 'stopping workers' });
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
+    let left = workers.length;
+    const finish = async () => {
+      if (admin) await admin.close();
+      if (o.demo) await o.demo.close();
+      process.exit(0);
+    };
+    if (left === 0) void finish();
+    for (const w of workers) {
+      w.once('exit', () => {
+        if (--left === 0) void finish();
+      });
+      w.process.kill('SIGTERM');
+    }
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.on('SIGHUP', () => {
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGHUP');
+  });
+}
+
+export async function runWorker(config: Config, file: string, overrides: readonly Override[], upstreamUrl: string): Promise<void> {
+  await startProxy({
+    config,
+    configFile: file,
+    overrides,
+    upstreamUrl,
+    admin: false,
+    signals: true,
+    onExit: (code) => process.exit(code),
+  });
+  // SIGINT reaches every process of the group; the primary coordinates, workers drain on SIGTERM.
+  process.removeAllListeners('SIGINT');
+  process.on('SIGINT', () => undefined);
+}

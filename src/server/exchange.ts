@@ -1,0 +1,249 @@
+/**
+ * One request's way through the proxy: framing checks → route → engine
+ * transaction (head, then body chunks as they arrive, held in memory up to
+ * the body limit) → decision → forward the held body or answer the block.
+ * No byte reaches the upstream before the verdict.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestRefusedError, UpstreamError } from '../errors.js';
+import { refuse } from '../errors.js';
+import type { Transaction } from '../engine/api.js';
+import type { Finding } from '../engine/types.js';
+import { upstreamRequestHeaders } from '../forward/headers.js';
+import { decide, type Decision } from '../policy/decide.js';
+import { hostOnly, normalizePath } from '../policy/match.js';
+import { selectRoute } from '../policy/compile.js';
+import type { CompiledRoute } from '../policy/types.js';
+import { checkRequestHead, type HeadFacts } from './framing.js';
+import { logDecision, logAccess, type AccessRecord } from './log-lines.js';
+import { requestIdFor } from './request-id.js';
+import { sendJson } from './respond.js';
+import type { Runtime } from './runtime.js';
+
+export interface ExchangeOptions {
+  /** The client sent `Expect: 100-continue`; answer 100 once the head checks pass. */
+  readonly expectContinue: boolean;
+  /** True while the server is shutting down: answer 503 and close. */
+  readonly closing: boolean;
+}
+
+export function handleExchange(rt: Runtime, req: IncomingMessage, res: ServerResponse, opts: ExchangeOptions): void {
+  new Exchange(rt, req, res, opts).start();
+}
+
+class Exchange {
+  private readonly started = process.hrtime.bigint();
+  private readonly id: string;
+  private route: CompiledRoute | null = null;
+  private tx: Transaction | null = null;
+  private chunks: Buffer[] = [];
+  private received = 0;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private done = false;
+  private inspectNs = 0n;
+  private facts: HeadFacts | null = null;
+
+  constructor(
+    private readonly rt: Runtime,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly opts: ExchangeOptions,
+  ) {
+    this.id = requestIdFor(req.headers['x-request-id']);
+    rt.metrics.inFlight.inc();
+    res.once('close', () => {
+      rt.metrics.inFlight.dec();
+      this.clearIdle();
+    });
+  }
+
+  start(): void {
+    const { req, rt } = this;
+    if (this.opts.closing) return this.refuseWith(refuse('DW_ERR_SHUTTING_DOWN', 'the proxy is shutting down'), true);
+    const head = checkRequestHead(req, rt.config.limits);
+    if (!head.ok) return this.refuseWith(head.error, true);
+    this.facts = head.facts;
+    const path = normalizePath(req.url ?? '/');
+    if (!path.ok && req.url !== '*') return this.refuseWith(refuse('DW_ERR_BAD_FRAMING', path.reason), true);
+    const route = selectRoute(rt.routing, hostOnly(req.headers.host), req.method ?? 'GET', path.ok ? path.path : '*');
+    this.route = route;
+    const limit = route.policy.limits.maxBodyBytes;
+    if (head.facts.contentLength !== null && head.facts.contentLength > limit) {
+      return this.refuseWith(refuse('DW_ERR_BODY_TOO_LARGE', `Content-Length exceeds maxBodyBytes ${limit}`), true);
+    }
+
+    const t0 = process.hrtime.bigint();
+    this.tx = rt.engine.begin({ method: req.method ?? 'GET', target: req.url ?? '/', rawHeaders: req.rawHeaders }, route.policy);
+    this.inspectNs += process.hrtime.bigint() - t0;
+    if (this.tx.headFindings.length > 0) {
+      const decision = decide(this.tx.headFindings, route, rt.config.blockStatus);
+      if (decision.block) return this.block(decision);
+    }
+    if (this.opts.expectContinue) this.res.writeContinue();
+    if (!head.facts.framed) {
+      // No body framing at all: nothing to read.
+      this.finishBody();
+      return;
+    }
+    this.readBody(limit);
+  }
+
+  private readBody(limit: number): void {
+    const { req, rt } = this;
+    const bodyIdleMs = rt.config.timeouts.bodyIdleMs;
+    const armIdle = () => {
+      if (bodyIdleMs <= 0) return;
+      this.clearIdle();
+      this.idleTimer = setTimeout(() => this.timeout(), bodyIdleMs);
+    };
+    armIdle();
+    req.on('data', (chunk: Buffer) => {
+      if (this.done) return;
+      this.received += chunk.length;
+      if (this.received > limit) {
+        this.clearIdle();
+        return this.refuseWith(refuse('DW_ERR_BODY_TOO_LARGE', `body exceeds maxBodyBytes ${limit}`), true);
+      }
+      armIdle();
+      this.chunks.push(chunk);
+      const t0 = process.hrtime.bigint();
+      this.tx!.write(chunk);
+      this.inspectNs += process.hrtime.bigint() - t0;
+    });
+    req.once('end', () => {
+      this.clearIdle();
+      if (!this.done) this.finishBody();
+    });
+    req.once('close', () => {
+      this.clearIdle();
+      if (!this.done && !req.complete) this.clientAborted();
+    });
+  }
+
+  private finishBody(): void {
+    const { rt } = this;
+    const route = this.route!;
+    const t0 = process.hrtime.bigint();
+    const verdict = this.tx!.end();
+    this.inspectNs += process.hrtime.bigint() - t0;
+    rt.metrics.inspectionSeconds.observe({ route: route.name }, Number(this.inspectNs) / 1e9);
+    const all = this.tx!.headFindings.length > 0 ? [...this.tx!.headFindings, ...verdict.findings] : verdict.findings;
+    const decision: Decision | null = all.length > 0 ? decide(all, route, rt.config.blockStatus) : null;
+    if (decision?.block) return this.block(decision);
+    if (decision) this.logFindings(decision);
+    this.forward(decision);
+  }
+
+  private forward(decision: Decision | null): void {
+    const { req, res, rt } = this;
+    const body = this.facts?.framed ? (this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.received)) : null;
+    this.chunks = [];
+    const headers = upstreamRequestHeaders(req.rawHeaders, {
+      remoteAddress: req.socket.remoteAddress ?? '',
+      trusted: rt.trusted,
+      host: rt.config.hostHeader === 'upstream' ? rt.upstream.host : (req.headers.host ?? rt.upstream.host),
+      contentLength: body === null ? null : body.length,
+      requestId: this.id,
+    });
+    if (!res.hasHeader('x-request-id')) res.setHeader('x-request-id', this.id);
+    rt.upstream.forward({ method: req.method ?? 'GET', target: req.url ?? '/', headers, body, res }, (result) => {
+      if (result.error) return this.upstreamFailed(result.error, result.headersSent, result.bytesOut);
+      this.done = true;
+      rt.metrics.requests.inc({ route: this.route!.name, action: decision ? 'logged' : 'forwarded' });
+      rt.metrics.bodyBytes.inc({ direction: 'out' }, result.bytesOut);
+      this.access({ status: result.status, verdict: decision ? 'logged' : 'clean', bytesOut: result.bytesOut });
+    });
+    rt.metrics.bodyBytes.inc({ direction: 'in' }, this.received);
+  }
+
+  private upstreamFailed(err: UpstreamError, headersSent: boolean, bytesOut: number): void {
+    const { rt, res } = this;
+    this.done = true;
+    rt.metrics.upstreamErrors.inc({ kind: err.kind });
+    rt.metrics.requests.inc({ route: this.route?.name ?? 'default', action: 'error' });
+    if (err.kind === 'client-abort') {
+      this.access({ status: 499, verdict: 'client-abort', bytesOut, error: err.code });
+      return;
+    }
+    rt.logger.warn({ requestId: this.id, code: err.code, kind: err.kind, msg: 'upstream error' });
+    if (headersSent) {
+      // The client already has a status line: cut the connection so it cannot mistake a short body for a whole one.
+      res.destroy();
+      this.access({ status: res.statusCode, verdict: 'upstream-error', bytesOut, error: err.code });
+      return;
+    }
+    sendJson(this.req, res, err.status, { error: err.kind === 'timeout' || err.kind === 'connect-timeout' ? 'upstream timeout' : 'bad gateway', code: err.code, requestId: this.id }, false);
+    this.access({ status: err.status, verdict: 'upstream-error', bytesOut: 0, error: err.code });
+  }
+
+  private block(decision: Decision): void {
+    const { rt } = this;
+    this.done = true;
+    this.chunks = [];
+    this.logFindings(decision);
+    const f = decision.primary!;
+    const refused = f.kind !== 'attack';
+    rt.metrics.requests.inc({ route: this.route?.name ?? 'default', action: refused ? 'refused' : 'blocked' });
+    sendJson(this.req, this.res, decision.status, { error: refused ? 'refused' : 'blocked', rule: f.rule, family: f.family, requestId: this.id }, !this.req.complete);
+    this.access({ status: decision.status, verdict: refused ? 'refused' : 'blocked', bytesOut: 0, rule: f.rule });
+  }
+
+  private refuseWith(err: RequestRefusedError, close: boolean): void {
+    const { rt } = this;
+    this.done = true;
+    this.chunks = [];
+    rt.metrics.requests.inc({ route: this.route?.name ?? 'default', action: 'refused' });
+    rt.logger.info({ requestId: this.id, code: err.code, status: err.status, reason: err.message, msg: 'request refused' });
+    sendJson(this.req, this.res, err.status, { error: err.message, code: err.code, requestId: this.id }, close);
+    this.access({ status: err.status, verdict: 'refused', bytesOut: 0, error: err.code });
+  }
+
+  private timeout(): void {
+    if (this.done) return;
+    const err = refuse('DW_ERR_REQUEST_TIMEOUT', `no body data for ${this.rt.config.timeouts.bodyIdleMs} ms`);
+    this.done = true;
+    this.chunks = [];
+    this.rt.metrics.requests.inc({ route: this.route?.name ?? 'default', action: 'refused' });
+    this.rt.logger.info({ requestId: this.id, code: err.code, status: 408, msg: 'request timeout' });
+    if (!this.res.headersSent) {
+      const payload = JSON.stringify({ error: err.message, code: err.code, requestId: this.id });
+      this.res.writeHead(408, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), connection: 'close' });
+      this.res.end(payload);
+    }
+    this.req.socket.destroySoon();
+    this.access({ status: 408, verdict: 'refused', bytesOut: 0, error: err.code });
+  }
+
+  private clientAborted(): void {
+    this.done = true;
+    this.chunks = [];
+    this.rt.metrics.requests.inc({ route: this.route?.name ?? 'default', action: 'client-abort' });
+    this.access({ status: 499, verdict: 'client-abort', bytesOut: 0 });
+  }
+
+  private clearIdle(): void {
+    if (this.idleTimer) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = null;
+    }
+  }
+
+  private logFindings(decision: Decision): void {
+    logDecision(this.rt, this.id, this.route?.policy.name ?? 'default', decision);
+    for (const d of decision.findings) this.rt.metrics.findings.inc({ family: d.finding.family, rule: d.finding.rule, action: d.action });
+  }
+
+  private access(r: Omit<AccessRecord, 'id' | 'method' | 'path' | 'bytesIn' | 'durationMs' | 'route'>): void {
+    logAccess(this.rt, {
+      id: this.id,
+      method: this.req.method ?? '',
+      path: this.req.url ?? '',
+      route: this.route?.name ?? '-',
+      bytesIn: this.received,
+      durationMs: Number(process.hrtime.bigint() - this.started) / 1e6,
+      ...r,
+    });
+  }
+}
+
+export type { Finding };

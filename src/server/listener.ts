@@ -1,0 +1,166 @@
+/**
+ * The proxy listener: a node:http server in strict parsing mode (never
+ * insecureHTTPParser), with Node's silent header truncation switched off
+ * (maxHeadersCount = 0, CVE-2026-58044) so our own count limit sees every
+ * header, and with answers for the requests Node's parser refuses.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { handleExchange } from './exchange.js';
+import type { Runtime } from './runtime.js';
+import { handleUpgrade } from './upgrade.js';
+import { requestIdFor } from './request-id.js';
+
+export class ProxyServer {
+  private runtime: Runtime;
+  private readonly server: Server;
+  private inFlight = 0;
+  private closing = false;
+  private drainedWaiters: (() => void)[] = [];
+
+  constructor(runtime: Runtime) {
+    this.runtime = runtime;
+    const { limits, timeouts } = runtime.config;
+    this.server = createServer({
+      // Node's own limit sits above ours so our checks answer with exact statuses (414/431).
+      maxHeaderSize: limits.maxHeaderBytes + limits.maxUrlBytes + 1024,
+      requireHostHeader: true,
+      insecureHTTPParser: false,
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      keepAliveTimeout: timeouts.keepAliveMs,
+      connectionsCheckingInterval: 1000,
+      joinDuplicateHeaders: false,
+    });
+    this.server.maxHeadersCount = 0;
+    this.server.maxRequestsPerSocket = 1000;
+    this.server.on('request', (req, res) => this.onRequest(req, res, false));
+    this.server.on('checkContinue', (req, res) => this.onRequest(req, res, true));
+    this.server.on('checkExpectation', (req, res) => this.onExpectation(req, res));
+    this.server.on('clientError', (err, socket) => this.onClientError(err as NodeJS.ErrnoException, socket));
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => handleUpgrade(this.runtime, req, socket as Socket, head, this.closing));
+    this.server.on('connect', (_req: IncomingMessage, socket: Duplex) => writeRaw(socket as Socket, 405, 'DW_ERR_METHOD_NOT_ALLOWED', 'CONNECT is not proxied', requestIdFor(undefined)));
+  }
+
+  get current(): Runtime {
+    return this.runtime;
+  }
+
+  /** Swap in a new runtime (hot reload); requests in flight keep the old one. */
+  swap(runtime: Runtime): Runtime {
+    const old = this.runtime;
+    this.runtime = runtime;
+    return old;
+  }
+
+  listen(host: string, port: number): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ host, port, exclusive: false }, () => {
+        this.server.off('error', reject);
+        resolve(this.server.address() as AddressInfo);
+      });
+    });
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight;
+  }
+
+  get isClosing(): boolean {
+    return this.closing;
+  }
+
+  /**
+   * Stop accepting, let in-flight requests finish (new requests on open
+   * connections get 503 + Connection: close), then close everything once idle
+   * or after `graceMs`.
+   */
+  async shutdown(graceMs: number): Promise<void> {
+    this.closing = true;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    if (this.inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        timer.unref();
+        this.drainedWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void {
+    this.inFlight++;
+    res.once('close', () => {
+      this.inFlight--;
+      if (this.closing) {
+        // Keep-alive connections must not linger during shutdown.
+        this.server.closeIdleConnections();
+        if (this.inFlight === 0) for (const w of this.drainedWaiters.splice(0)) w();
+      }
+    });
+    if (this.closing) res.shouldKeepAlive = false;
+    handleExchange(this.runtime, req, res, { expectContinue, closing: this.closing });
+  }
+
+  private onExpectation(req: IncomingMessage, res: ServerResponse): void {
+    const id = requestIdFor(req.headers['x-request-id']);
+    const body = JSON.stringify({ error: 'only "Expect: 100-continue" is supported', code: 'DW_ERR_EXPECTATION_FAILED', requestId: id });
+    res.writeHead(417, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close', 'x-request-id': id });
+    res.end(body);
+    this.runtime.logger.info({ requestId: id, code: 'DW_ERR_EXPECTATION_FAILED', status: 417, msg: 'request refused' });
+  }
+
+  private onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+    const s = socket as Socket;
+    const code = err.code ?? '';
+    if (code === 'ECONNRESET' || code === 'HPE_CLOSED_CONNECTION' || !s.writable) {
+      s.destroy();
+      return;
+    }
+    let status = 400;
+    let ours = 'DW_ERR_BAD_FRAMING';
+    let reason = 'malformed request';
+    if (code === 'HPE_HEADER_OVERFLOW') {
+      const raw = (err as { rawPacket?: Buffer }).rawPacket;
+      const lineEnd = raw ? raw.indexOf('\r\n') : -1;
+      if (raw && (lineEnd === -1 || lineEnd > this.runtime.config.limits.maxUrlBytes)) {
+        status = 414;
+        ours = 'DW_ERR_URI_TOO_LONG';
+        reason = 'request target too long';
+      } else {
+        status = 431;
+        ours = 'DW_ERR_HEADERS_TOO_LARGE';
+        reason = 'header section too large';
+      }
+    } else if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      status = 408;
+      ours = 'DW_ERR_REQUEST_TIMEOUT';
+      reason = 'request not received in time';
+    } else if (code === 'HPE_INVALID_METHOD' || code === 'HPE_PAUSED_H2_UPGRADE') {
+      reason = 'unsupported method or protocol';
+    } else if (code.startsWith('HPE_')) {
+      reason = `HTTP parse error (${code})`;
+    }
+    const id = requestIdFor(undefined);
+    this.runtime.logger.info({ requestId: id, code: ours, parser: code, status, reason, msg: 'request refused' });
+    this.runtime.metrics.requests.inc({ route: '-', action: 'refused' });
+    writeRaw(s, status, ours, reason, id);
+  }
+}
+
+const REASONS: Record<number, string> = { 400: 'Bad Request', 405: 'Method Not Allowed', 408: 'Request Timeout', 414: 'URI Too Long', 431: 'Request Header Fields Too Large' };
+
+/** Answer on a socket Node's HTTP layer has given up on, then close it. */
+function writeRaw(socket: Socket, status: number, code: string, reason: string, requestId: string): void {
+  const body = JSON.stringify({ error: reason, code, requestId });
+  socket.end(
+    `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}
