@@ -5,16 +5,14 @@
  */
 import { ConfigError, DwError, UsageError } from './errors.js';
 import { COMMAND_HELP, MAIN_HELP } from './cli/args.js';
-import { checkConfigCommand } from './cli/check-config.js';
-import { serveCommand } from './cli/serve.js';
-import { schemaCommand } from './cli/schema.js';
 
 type Command = (argv: string[]) => number | Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
-  serve: serveCommand,
-  'check-config': checkConfigCommand,
-  schema: schemaCommand,
+/** Commands are loaded on demand so that `--help` and `sign` start fast. */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./cli/serve.js')).serveCommand,
+  'check-config': async () => (await import('./cli/check-config.js')).checkConfigCommand,
+  schema: async () => (await import('./cli/schema.js')).schemaCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -27,9 +25,13 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${await version()}\n`);
     return 0;
   }
-  const command = COMMANDS[name];
-  if (!command) throw new UsageError(`unknown command "${name}"\n\n${MAIN_HELP}`);
-  const code = await command(rest);
+  const load = COMMANDS[name];
+  if (!load) throw new UsageError(`unknown command "${name}"\n\n${MAIN_HELP}`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(COMMAND_HELP[name] ?? MAIN_HELP);
+    return 0;
+  }
+  const code = await (await load())(rest);
   if (code === -1) {
     process.stdout.write(COMMAND_HELP[name] ?? MAIN_HELP);
     return 0;

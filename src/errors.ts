@@ -23,8 +23,14 @@ export class DwError extends Error {
     (this as unknown as Record<symbol, boolean>)[kDwError] = true;
   }
 
+  /**
+   * `instanceof DwError` holds for any deserwall error, even from another copy
+   * of the package (brand check); subclasses use the ordinary prototype check.
+   */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[kDwError] === true;
+    const branded = typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[kDwError] === true;
+    if (this === DwError) return branded;
+    return branded && Function.prototype[Symbol.hasInstance].call(this, value);
   }
 }
 
@@ -102,7 +108,6 @@ export const REFUSALS = {
   DW_ERR_EXPECTATION_FAILED: 417,
   DW_ERR_BODY_TOO_LARGE: 413,
   DW_ERR_BODY_NOT_ALLOWED: 400,
-  DW_ERR_UNSUPPORTED_MEDIA_TYPE: 415,
   DW_ERR_REQUEST_TIMEOUT: 408,
   DW_ERR_UPGRADE_REFUSED: 400,
   DW_ERR_SHUTTING_DOWN: 503,

@@ -70,9 +70,10 @@ Options:
       --time UNIX       timestamp to sign (default: now)
   -h, --help            show this help
 `,
-  schema: `Usage: deserwall schema
+  schema: `Usage: deserwall schema [--markdown]
 
-Print the config JSON Schema (for editor completion in YAML files).
+Print the config JSON Schema (for editor completion in YAML files), or with
+--markdown the configuration reference (docs/config.md).
 `,
 };
 

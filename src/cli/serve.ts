@@ -17,6 +17,7 @@ const ENV_KEYS: readonly [string, readonly string[]][] = [
   ['DESERWALL_UPSTREAM', ['upstream']],
   ['DESERWALL_MODE', ['mode']],
   ['DESERWALL_WORKERS', ['workers']],
+  ['DESERWALL_ADMIN_LISTEN', ['admin', 'listen']],
 ];
 
 /** Env var through which the primary hands the demo app's URL to workers. */

@@ -31,7 +31,6 @@ export const Limits = Type.Object(
     maxDecodeDepth: Type.Integer({ minimum: 0, maximum: 16, default: 3, description: 'How many decoders may be stacked (percent, base64, hex, gzip, zip, charset ...).' }),
     maxJsonDepth: Type.Integer({ minimum: 1, maximum: 10000, default: 64, description: 'Deepest JSON nesting (400 above it).' }),
     maxJsonKeys: Type.Integer({ minimum: 1, default: 100000, description: 'Most object keys in one JSON document (400 above it).' }),
-    maxXmlDepth: Type.Integer({ minimum: 1, default: 64, description: 'Deepest XML element nesting inspected (400 above it).' }),
     maxFormParams: Type.Integer({ minimum: 1, default: 1000, description: 'Most fields in a urlencoded body or query string (400 above it).' }),
     maxMultipartParts: Type.Integer({ minimum: 1, default: 100, description: 'Most parts in a multipart body (400 above it).' }),
     maxPartHeaderBytes: Type.Integer({ minimum: 256, default: 8192, description: 'Largest header block of one multipart part (400 above it).' }),

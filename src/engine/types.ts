@@ -30,9 +30,11 @@ export type Severity = 'critical' | 'high' | 'medium' | 'low';
 /**
  * What kind of refusal a finding is. It decides the HTTP status the proxy
  * answers with: attacks get the configured block status (403), malformed or
- * ambiguous input 400, unsupported encodings 415, exceeded size limits 413.
+ * ambiguous input 400, unsupported encodings 415, exceeded size limits 413,
+ * and an internal inspection fault (a detector threw) the block status too:
+ * the engine fails closed.
  */
-export type FindingKind = 'attack' | 'malformed' | 'unsupported' | 'limit';
+export type FindingKind = 'attack' | 'malformed' | 'unsupported' | 'limit' | 'error';
 
 export interface Finding {
   /** Stable rule id, e.g. `DW-PICKLE-001`. */

@@ -55,6 +55,7 @@ export function decide(findings: readonly Finding[], route: CompiledRoute, block
 export function statusFor(f: Finding, blockStatus: number): number {
   switch (f.kind) {
     case 'attack':
+    case 'error':
       return blockStatus;
     case 'malformed':
       return 400;

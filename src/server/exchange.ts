@@ -59,6 +59,7 @@ class Exchange {
 
   start(): void {
     const { req, rt } = this;
+    if (rt.logger.isLevelEnabled('debug')) rt.logger.debug({ requestId: this.id, method: req.method, path: (req.url ?? '').split('?')[0], msg: 'request received' });
     if (this.opts.closing) return this.refuseWith(refuse('DW_ERR_SHUTTING_DOWN', 'the proxy is shutting down'), true);
     const head = checkRequestHead(req, rt.config.limits);
     if (!head.ok) return this.refuseWith(head.error, true);

@@ -120,7 +120,9 @@ export class ProxyServer {
   private onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
     const s = socket as Socket;
     const code = err.code ?? '';
-    if (code === 'ECONNRESET' || code === 'HPE_CLOSED_CONNECTION' || !s.writable) {
+    // Bytes after a `Connection: close` request: ignore them; the pending answer is still written and the socket then closes.
+    if (code === 'HPE_CLOSED_CONNECTION') return;
+    if (code === 'ECONNRESET' || !s.writable) {
       s.destroy();
       return;
     }

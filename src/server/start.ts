@@ -58,17 +58,19 @@ export async function startProxy(opts: StartOptions): Promise<Running> {
     const a = splitHostPort(opts.config.admin.listen);
     adminAddress = await admin.listen(a.host, a.port);
   }
-  logStartup(logger, runtime, proxyAddress, adminAddress);
+  // Lifecycle lines (start, reload, stop) are always written unless logging is silent.
+  const life = logger.level === 'silent' ? logger : logger.child({}, { level: 'info' });
+  logStartup(life, runtime, proxyAddress, adminAddress);
 
   let shuttingDown: Promise<void> | null = null;
   const shutdown = (): Promise<void> => {
     if (shuttingDown) return shuttingDown;
-    logger.info({ inFlight: proxy.inFlightCount, graceMs: proxy.current.config.timeouts.shutdownGraceMs, msg: 'shutting down: finishing in-flight requests' });
+    life.info({ inFlight: proxy.inFlightCount, graceMs: proxy.current.config.timeouts.shutdownGraceMs, msg: 'shutting down: finishing in-flight requests' });
     shuttingDown = (async () => {
       await proxy.shutdown(proxy.current.config.timeouts.shutdownGraceMs);
       await proxy.current.upstream.close().catch(() => undefined);
       if (admin) await admin.close();
-      logger.info({ msg: 'stopped' });
+      life.info({ msg: 'stopped' });
     })();
     return shuttingDown;
   };
@@ -80,7 +82,7 @@ export async function startProxy(opts: StartOptions): Promise<Running> {
       const next = buildRuntime(config, current.configFile, opts.upstreamUrl, logger, metrics, ++generation);
       const old = proxy.swap(next);
       metrics.reloads.inc({ result: 'success' });
-      logStartup(logger, next, proxyAddress, adminAddress, 'config reloaded');
+      logStartup(life, next, proxyAddress, adminAddress, 'config reloaded');
       // Requests in flight keep the old runtime; close its pool once they are done.
       setTimeout(() => void old.upstream.close().catch(() => undefined), old.config.timeouts.shutdownGraceMs).unref();
       return true;
@@ -97,7 +99,7 @@ export async function startProxy(opts: StartOptions): Promise<Running> {
 
   if (opts.signals) {
     const onSignal = (sig: string) => {
-      logger.info({ signal: sig, msg: 'signal received' });
+      life.info({ signal: sig, msg: 'signal received' });
       void shutdown().then(() => opts.onExit?.(0));
     };
     process.once('SIGTERM', () => onSignal('SIGTERM'));
