@@ -29,6 +29,8 @@ export interface LayerInfo {
   readonly contentType?: string;
   /** File name declared for this layer (multipart filename, zip member name), if any. */
   readonly filename?: string;
+  /** Lower-cased `charset` parameter of the layer's declared Content-Type, if any. */
+  readonly charset?: string;
   /** True when the layer is a single value (form field, JSON string, cookie, header ...). */
   readonly isValue: boolean;
 }
@@ -93,6 +95,12 @@ export interface StructuralDetector {
   readonly triggers: readonly (string | Uint8Array)[];
   /** ASCII case-insensitive trigger matching (for text markers). */
   readonly caseInsensitive?: boolean;
+  /**
+   * The detector extracts layers (containers, charset transcoding) rather than
+   * judging a payload: it runs even when the policy sets its family to `allow`,
+   * so that what it extracts is still inspected for the other families.
+   */
+  readonly extracts?: boolean;
   /** Inspect one complete layer. `hits` is sorted by offset and never empty unless `triggers` is empty. */
   inspect(bytes: Uint8Array, hits: readonly TriggerHit[], layer: LayerInfo, ctx: DetectorContext): void;
 }
