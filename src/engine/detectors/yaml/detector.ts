@@ -1,0 +1,47 @@
+/**
+ * The YAML tag detector: a tag scanner over text layers, not a YAML parser
+ * (the `yaml` package is never run on request data). It finds tags in every
+ * spelling a loader accepts: secondary handle `!!python/...`, verbatim
+ * `!<tag:yaml.org,2002:...>`, `%TAG` handles mapped to a dangerous prefix,
+ * `%HH` escapes inside tags, flow style and later documents (scan.ts).
+ *
+ * Strictness: a tag counts only where a YAML parser reads a node tag (line
+ * start, after `key: `, `- `, `? `, `--- `, an anchor, inside `[...]`/`{...}`;
+ * see tag-token.ts `inTagPosition`). Prose that names a tag after a word
+ * ("tags such as !!python/object are rejected") is clean, as are comments
+ * and quoted strings; a prose line that starts with a tag, or puts one after
+ * `word: `, reads as YAML and is reported.
+ *
+ * Rules: DW-YAML-001 PyYAML import/call tags, DW-YAML-002 SnakeYAML class
+ * tags, DW-YAML-003 Psych Ruby object tags (classify.ts).
+ */
+import type { DetectorContext, LayerInfo, StructuralDetector, TriggerHit } from '../detector.js';
+import { classifyTag } from './classify.js';
+import { forEachTag, YAML_TRIGGERS } from './scan.js';
+
+const MAX_FINDINGS = 32;
+
+/**
+ * Policy settings read in `allowlist` mode: tag targets that may pass, e.g.
+ * `numpy.core.multiarray.scalar` or `pathlib.PosixPath` for ML configs.
+ */
+export interface YamlAllowSettings {
+  readonly allow?: readonly string[];
+}
+
+export const yamlDetector: StructuralDetector = {
+  name: 'yaml',
+  family: 'yaml',
+  triggers: YAML_TRIGGERS,
+  inspect(bytes: Uint8Array, hits: readonly TriggerHit[], _layer: LayerInfo, ctx: DetectorContext): void {
+    const allowed = ctx.action('yaml') === 'allowlist' ? new Set(ctx.settings<YamlAllowSettings>('yaml')?.allow ?? []) : undefined;
+    let findings = 0;
+    forEachTag(bytes, hits, (t) => {
+      if (ctx.exhausted()) return false;
+      const verdict = classifyTag(t.tag);
+      if (verdict === undefined || (allowed !== undefined && allowed.has(verdict.target))) return true;
+      ctx.report({ rule: verdict.rule, offset: t.offset, length: Math.min(64, t.end - t.offset), message: verdict.message });
+      return ++findings < MAX_FINDINGS;
+    });
+  },
+};
