@@ -3,6 +3,8 @@
  * validity, allow-list settings that only some families support.
  */
 import type { Config } from './schema.js';
+import { validateFamilySettings } from '../policy/family-settings.js';
+import { compileTrustedProxies } from '../forward/trusted.js';
 
 export interface SemanticProblem {
   readonly path: string;
@@ -27,6 +29,14 @@ export function checkSemantics(config: Config): SemanticProblem[] {
       problems.push({ path: '/upstream', message: 'is not a valid URL' });
     }
   }
+  try {
+    compileTrustedProxies(config.trustedProxies);
+  } catch (err) {
+    problems.push({ path: '/trustedProxies', message: (err as Error).message.replace(/^trustedProxies: /, '') });
+  }
+  if (config.timeouts.headersMs > config.timeouts.requestMs && config.timeouts.requestMs > 0) {
+    problems.push({ path: '/timeouts/headersMs', message: 'must not exceed timeouts.requestMs' });
+  }
   const policyNames = new Set([...BUILTIN_POLICIES, ...Object.keys(config.policies)]);
   config.routes.forEach((route, i) => {
     if (!policyNames.has(route.policy)) {
@@ -50,6 +60,7 @@ export function checkSemantics(config: Config): SemanticProblem[] {
         }
         if (family === 'pickle' && !setting.allow?.length) problems.push({ path: base, message: 'pickle allowlist needs a non-empty "allow" list' });
         if (family === 'java' && !setting.filter && !setting.allow?.length) problems.push({ path: base, message: 'java allowlist needs "filter" (JEP 290 syntax) or "allow" patterns' });
+        for (const p of validateFamilySettings(family, setting)) problems.push({ path: `${base}/${p.key}`, message: p.message });
       } else if (typeof setting === 'object' && (setting.allow || setting.filter)) {
         problems.push({ path: base, message: `"allow"/"filter" only apply with action: allowlist (action is ${action})` });
       }

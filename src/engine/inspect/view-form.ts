@@ -1,0 +1,58 @@
+/**
+ * The application/x-www-form-urlencoded view: a strict parser splits the body
+ * into fields (every value of a repeated name is inspected: parameter
+ * pollution does not hide anything). Fields whose bytes change when decoded
+ * (`%XX`, `+`) become child value layers; the others are spans of the body,
+ * which the body's own scan already covers. Invalid escapes, raw `;`
+ * separators and NUL bytes are refused: applications read them differently.
+ */
+import { UrlencodedParser, FIELD_FLAGS } from '../views/urlencoded.js';
+import { ruleForViewError } from '../views/errors.js';
+import type { ViewError } from '../views/errors.js';
+import type { Inspection } from './inspection.js';
+import type { Hit, LayerTask } from './layer.js';
+import type { TextRun } from '../decode/runs.js';
+import type { Span } from './views.js';
+
+const CHANGED = FIELD_FLAGS.PERCENT | FIELD_FLAGS.PLUS;
+
+/** Returns the spans of plain fields, or null (with a refusal recorded) when the body is not a valid form. */
+export function inspectForm(insp: Inspection, task: LayerTask, _hits: readonly Hit[], _runs: readonly TextRun[]): Span[] | null {
+  const spans: Span[] = [];
+  const children: LayerTask[] = [];
+  const limits = insp.policy.limits;
+  let failed: ViewError | undefined;
+  const parser = new UrlencodedParser(
+    {
+      onField(nameBytes, value, info) {
+        const name = Buffer.from(nameBytes.buffer, nameBytes.byteOffset, nameBytes.length).toString('latin1');
+        const label = `form:${name.length > 64 ? name.slice(0, 64) + '…' : name}`;
+        if (info.flags & CHANGED) {
+          if (value.length >= 4) {
+            children.push({ bytes: Buffer.from(value), location: `${task.location}>${label}`, depth: task.depth, views: task.views + 1, isValue: true, param: `form:${name}`, producedBy: 'form' });
+          }
+          if (nameBytes.length >= 4 && nameBytes.length !== value.length) {
+            children.push({ bytes: Buffer.from(nameBytes), location: `${task.location}>form-name:${label.slice(5)}`, depth: task.depth, views: task.views + 1, isValue: true, param: `form:${name}`, producedBy: 'form' });
+          }
+        } else {
+          spans.push({ start: info.offset, end: info.offset + info.rawLength, param: `form:${name}`, label });
+        }
+      },
+      onError(e) {
+        failed = e;
+      },
+    },
+    { semicolon: 'reject', maxFields: limits.maxFormParams, maxFieldBytes: Math.max(limits.maxBodyBytes, 1) },
+  );
+  parser.write(task.bytes);
+  const result = parser.end();
+  const error = failed ?? (result.ok ? undefined : result.error);
+  if (error) {
+    insp.refusal(task, ruleForViewError(error), error.kind === 'limit' ? 'limit' : error.kind === 'unsupported' ? 'unsupported' : 'malformed', `urlencoded body refused: ${error.message}`, error.offset, error.limit ? `form.${error.limit}` : undefined);
+    // Fields delivered before the error are still inspected, so the finding names the payload too.
+    for (const c of children) insp.add(c);
+    return null;
+  }
+  for (const c of children) insp.add(c);
+  return spans;
+}

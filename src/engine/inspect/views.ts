@@ -1,0 +1,107 @@
+/**
+ * Structured views of a layer, chosen by its media type (or sniffed): JSON,
+ * application/x-www-form-urlencoded and multipart/form-data. Each view
+ * splits the layer into child layers with a parameter name (for exclusions)
+ * and reports a malformed-input finding when the layer declares a format it
+ * does not follow (strict where parsers disagree).
+ *
+ * Values that are byte-for-byte equal to the layer's own bytes (JSON strings
+ * without escapes, form values without escapes) are not copied into child
+ * layers: the parent's scan already covers them. They are recorded as spans
+ * only when a match or a text run lies inside, so that findings there carry
+ * the right parameter and location.
+ */
+import type { Inspection } from './inspection.js';
+import type { Hit, LayerTask } from './layer.js';
+import type { TextRun } from '../decode/runs.js';
+import { inspectJson } from './view-json.js';
+import { inspectForm } from './view-form.js';
+import { inspectMultipart } from './view-multipart.js';
+
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+  /** Exclusion parameter, e.g. `json:/profile/bio` or `form:comment`. */
+  readonly param: string;
+  /** Appended to the layer location for findings inside the span. */
+  readonly label: string;
+}
+
+export type ViewKind = 'json' | 'form' | 'multipart' | null;
+
+/** What the view step did with a layer. */
+export interface ViewOutcome {
+  readonly kind: ViewKind;
+  /** The layer parsed as that view (false: not applicable, or refused). */
+  readonly ok: boolean;
+  readonly spans: readonly Span[];
+}
+
+const NO_VIEW: ViewOutcome = { kind: null, ok: false, spans: [] };
+
+const JSON_TYPES = new Set(['application/json', 'text/json', 'application/javascript', 'text/javascript']);
+
+/** Which view a layer gets, and whether its media type declared it (declared views refuse malformed input). */
+export function viewFor(task: LayerTask): { kind: ViewKind; declared: boolean } {
+  const ct = task.contentType;
+  if (ct !== undefined) {
+    if (JSON_TYPES.has(ct) || ct.endsWith('+json')) return { kind: 'json', declared: true };
+    if (ct === 'application/x-www-form-urlencoded') return { kind: 'form', declared: true };
+    if (ct === 'multipart/form-data') return { kind: 'multipart', declared: true };
+  }
+  if (sniffJson(task.bytes)) return { kind: 'json', declared: false };
+  return { kind: null, declared: false };
+}
+
+export function applyViews(insp: Inspection, task: LayerTask, hits: readonly Hit[], runs: readonly TextRun[]): ViewOutcome {
+  const { kind, declared } = viewFor(task);
+  switch (kind) {
+    case 'json': {
+      const spans = inspectJson(insp, task, hits, runs, declared);
+      return spans === null ? { kind, ok: false, spans: [] } : { kind, ok: true, spans };
+    }
+    case 'form': {
+      const spans = inspectForm(insp, task, hits, runs);
+      return spans === null ? { kind, ok: false, spans: [] } : { kind, ok: true, spans };
+    }
+    case 'multipart':
+      return { kind, ok: inspectMultipart(insp, task), spans: [] };
+    default:
+      return NO_VIEW;
+  }
+}
+
+/** First non-space byte is `{` or `[` and the last one is the matching closer. */
+export function sniffJson(b: Uint8Array): boolean {
+  let i = 0;
+  while (i < b.length && isWs(b[i]!)) i++;
+  let j = b.length - 1;
+  while (j > i && isWs(b[j]!)) j--;
+  if (j <= i) return false;
+  return (b[i] === 0x7b && b[j] === 0x7d) || (b[i] === 0x5b && b[j] === 0x5d);
+}
+
+function isWs(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+/** True when some hit start or run start lies in [start, end). `starts` is sorted. */
+export function anyIn(starts: readonly number[], start: number, end: number): boolean {
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (starts[mid]! < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < starts.length && starts[lo]! < end;
+}
+
+/** Sorted start offsets of hits and runs. */
+export function interestingStarts(hits: readonly Hit[], runs: readonly TextRun[]): number[] {
+  const out: number[] = new Array(hits.length + runs.length);
+  let k = 0;
+  for (const h of hits) out[k++] = h.start;
+  for (const r of runs) out[k++] = r.start;
+  return out.sort((a, b) => a - b);
+}
