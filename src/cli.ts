@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./cli/serve.js')).serveCommand,
   'check-config': async () => (await import('./cli/check-config.js')).checkConfigCommand,
   schema: async () => (await import('./cli/schema.js')).schemaCommand,
+  scan: async () => (await import('./cli/scan.js')).scanCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -139,6 +139,35 @@ const RouteMatch = Type.Object(
   strict,
 );
 
+const SignatureKey = Type.Object(
+  {
+    id: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$', description: 'Key id, sent by clients as kid=<id>.' }),
+    env: Type.Optional(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'Environment variable holding the secret.' })),
+    file: Type.Optional(Type.String({ minLength: 1, description: 'File holding the secret (trailing newline ignored).' })),
+  },
+  strict,
+);
+
+const RouteSignature = Type.Object(
+  {
+    header: Type.String({ default: 'X-Signature', description: 'Header carrying t=<unix>,kid=<id>,sig=<hex>.' }),
+    keys: Type.Array(SignatureKey, { minItems: 1, description: 'Accepted keys (several at once for rotation).' }),
+    maxSkewSeconds: Type.Integer({ minimum: 1, maximum: 86400, default: 300, description: 'Accepted age of the signature timestamp, either way.' }),
+  },
+  strict,
+);
+
+const SchemaRef = Type.Union([Type.String({ minLength: 1, description: 'Path of a JSON/YAML file holding the schema (relative to the config file).' }), Type.Object({}, { additionalProperties: true, description: 'An inline JSON Schema (draft 2020-12).' })]);
+
+const RouteSchema = Type.Object(
+  {
+    body: Type.Optional(SchemaRef),
+    query: Type.Optional(SchemaRef),
+    form: Type.Optional(SchemaRef),
+  },
+  strict,
+);
+
 export const Route = Type.Object(
   {
     name: Type.Optional(Type.String()),
@@ -146,6 +175,8 @@ export const Route = Type.Object(
     policy: Type.String({ default: 'default' }),
     mode: Type.Optional(Type.Union([Type.Literal('block'), Type.Literal('log')])),
     websocket: Type.Optional(Type.Union([Type.Literal('allow'), Type.Literal('deny')], { description: 'WebSocket upgrades on this route (default allow).' })),
+    signature: Type.Optional(RouteSignature),
+    schema: Type.Optional(RouteSchema),
   },
   strict,
 );
@@ -163,9 +194,20 @@ export const ConfigSchema = Type.Object(
       {
         enabled: Type.Boolean({ default: true }),
         listen: Type.String({ ...HostPort, default: '127.0.0.1:9090' }),
+        dashboard: Type.Boolean({ default: true, description: 'Serve the live dashboard at / on the admin listener.' }),
       },
       { ...strict, default: {} },
     ),
+    audit: Type.Object(
+      {
+        enabled: Type.Boolean({ default: false, description: 'Write one JSON audit record per request with findings.' }),
+        destination: Type.String({ default: 'stdout', minLength: 1, description: '"stdout" or a file path (rotated by size).' }),
+        maxBytes: Type.Integer({ minimum: 1024, default: 10485760, description: 'Rotate the audit file when it reaches this size.' }),
+        maxFiles: Type.Integer({ minimum: 1, maximum: 100, default: 5, description: 'Rotated audit files kept (file.1 ... file.N).' }),
+      },
+      { ...strict, default: {} },
+    ),
+    watchConfig: Type.Boolean({ default: false, description: 'Reload when the config file changes (SIGHUP always reloads).' }),
     limits: Type.Object(Limits.properties, { ...strict, default: {} }),
     timeouts: Type.Object(Timeouts.properties, { ...strict, default: {} }),
     upstreamPool: Type.Object(UpstreamPool.properties, { ...strict, default: {} }),

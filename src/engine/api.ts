@@ -12,6 +12,8 @@ export interface RequestHead {
   readonly target: string;
   /** Flat [name, value, name, value ...] list in wire order (Node's rawHeaders). */
   readonly rawHeaders: readonly string[];
+  /** File name of the body, when known (`deserwall scan` passes the file's name). */
+  readonly filename?: string;
 }
 
 export interface Transaction {

@@ -9,6 +9,7 @@ import { ATTACK_FAMILIES, type AttackFamily } from '../engine/types.js';
 import type { FamilyAction } from '../engine/detectors/detector.js';
 import { compileFamilySettings } from './family-settings.js';
 import { compileHostPattern, compilePathPattern } from './match.js';
+import { compileGuards } from './guards/compile.js';
 import type { CompiledExclusion, CompiledPolicy, CompiledRoute } from './types.js';
 
 export interface CompiledRouting {
@@ -30,6 +31,7 @@ export function compileRouting(config: Config): CompiledRouting {
       policy: policies.get(r.policy)!,
       mode: r.mode ?? config.mode,
       websocket: r.websocket ?? 'allow',
+      guards: compileGuards(r, i),
       matches: (h, m, p) => (host === null || host(h)) && (methods === null || methods.has(m)) && (path === null || path(p)),
     };
   });
@@ -38,6 +40,7 @@ export function compileRouting(config: Config): CompiledRouting {
     policy: policies.get('default')!,
     mode: config.mode,
     websocket: 'allow',
+    guards: [],
     matches: () => true,
   };
   return { routes, fallback, policies };

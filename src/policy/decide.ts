@@ -28,7 +28,12 @@ export interface Decision {
 
 const attackFamilies = new Set<string>(ATTACK_FAMILIES);
 
-export function decide(findings: readonly Finding[], route: CompiledRoute, blockStatus: number): Decision {
+/**
+ * `vouchedBy`: a route guard vouched for the body (a valid HMAC signature):
+ * attack findings are logged, not blocked; refusals of malformed input and
+ * limits still apply.
+ */
+export function decide(findings: readonly Finding[], route: CompiledRoute, blockStatus: number, vouchedBy?: string): Decision {
   const decided: DecidedFinding[] = [];
   let primary: Finding | undefined;
   for (const f of findings) {
@@ -39,6 +44,10 @@ export function decide(findings: readonly Finding[], route: CompiledRoute, block
     }
     let action: FindingAction = 'blocked';
     if (route.mode === 'log') action = 'logged';
+    else if (vouchedBy !== undefined && f.kind === 'attack') {
+      decided.push({ finding: f, action: 'logged', reason: vouchedBy });
+      continue;
+    }
     else if (f.kind === 'attack' && attackFamilies.has(f.family) && route.policy.actions[f.family as AttackFamily] === 'log') action = 'logged';
     else if (f.kind !== 'attack' && route.policy.onError === 'log') action = 'logged';
     if (action === 'blocked' && primary === undefined) primary = f;

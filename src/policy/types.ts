@@ -6,6 +6,7 @@
 import type { AttackFamily } from '../engine/types.js';
 import type { FamilyAction } from '../engine/detectors/detector.js';
 import type { LimitsConfig } from '../config/schema.js';
+import type { RouteGuard } from './guards/guard.js';
 
 export interface CompiledExclusion {
   /** Exact rule id, or a prefix when `prefix` is true (from `DW-XML-*`). */
@@ -34,6 +35,8 @@ export interface CompiledRoute {
   readonly policy: CompiledPolicy;
   readonly mode: 'block' | 'log';
   readonly websocket: 'allow' | 'deny';
+  /** Checks this route adds (signed bodies, schemas), run in order. */
+  readonly guards: readonly RouteGuard[];
   /** Returns true when the request matches. */
   matches(host: string, method: string, path: string): boolean;
 }

@@ -19,6 +19,7 @@ import { logDecision, logAccess, type AccessRecord } from './log-lines.js';
 import { requestIdFor } from './request-id.js';
 import { sendJson } from './respond.js';
 import type { Runtime } from './runtime.js';
+import { redactHeaders, requestChannel, type RequestEvent } from '../observe/events.js';
 
 export interface ExchangeOptions {
   /** The client sent `Expect: 100-continue`; answer 100 once the head checks pass. */
@@ -42,6 +43,7 @@ class Exchange {
   private done = false;
   private inspectNs = 0n;
   private facts: HeadFacts | null = null;
+  private decision: Decision | null = null;
 
   constructor(
     private readonly rt: Runtime,
@@ -73,8 +75,13 @@ class Exchange {
       return this.refuseWith(refuse('DW_ERR_BODY_TOO_LARGE', `Content-Length exceeds maxBodyBytes ${limit}`), true);
     }
 
+    const requestHead = { method: req.method ?? 'GET', target: req.url ?? '/', rawHeaders: req.rawHeaders };
+    for (const g of route.guards) {
+      const o = g.checkHead?.(requestHead);
+      if (o && 'refusal' in o) return this.guardRefused(g.name, o.refusal);
+    }
     const t0 = process.hrtime.bigint();
-    this.tx = rt.engine.begin({ method: req.method ?? 'GET', target: req.url ?? '/', rawHeaders: req.rawHeaders }, route.policy);
+    this.tx = rt.engine.begin(requestHead, route.policy);
     this.inspectNs += process.hrtime.bigint() - t0;
     if (this.tx.headFindings.length > 0) {
       const decision = decide(this.tx.headFindings, route, rt.config.blockStatus);
@@ -129,15 +136,32 @@ class Exchange {
     this.inspectNs += process.hrtime.bigint() - t0;
     rt.metrics.inspectionSeconds.observe({ route: route.name }, Number(this.inspectNs) / 1e9);
     const all = this.tx!.headFindings.length > 0 ? [...this.tx!.headFindings, ...verdict.findings] : verdict.findings;
-    const decision: Decision | null = all.length > 0 ? decide(all, route, rt.config.blockStatus) : null;
+    let vouchedBy: string | undefined;
+    if (route.guards.length > 0) {
+      const head = { method: this.req.method ?? 'GET', target: this.req.url ?? '/', rawHeaders: this.req.rawHeaders };
+      const body = { raw: this.bodyBuffer(), ...(this.req.headers['content-type'] ? { contentType: this.req.headers['content-type'].split(';')[0]!.trim().toLowerCase() } : {}), ...(this.req.headers['content-encoding'] ? { contentEncoding: this.req.headers['content-encoding'] } : {}) };
+      for (const g of route.guards) {
+        const o = g.checkBody?.(head, body);
+        if (!o) continue;
+        if ('refusal' in o) return this.guardRefused(g.name, o.refusal);
+        vouchedBy = o.vouched;
+      }
+    }
+    const decision: Decision | null = all.length > 0 ? decide(all, route, rt.config.blockStatus, vouchedBy) : null;
     if (decision?.block) return this.block(decision);
     if (decision) this.logFindings(decision);
     this.forward(decision);
   }
 
+  /** The held body as one buffer (concatenated once). */
+  private bodyBuffer(): Buffer {
+    if (this.chunks.length !== 1) this.chunks = [this.chunks.length === 0 ? Buffer.alloc(0) : Buffer.concat(this.chunks, this.received)];
+    return this.chunks[0]!;
+  }
+
   private forward(decision: Decision | null): void {
     const { req, res, rt } = this;
-    const body = this.facts?.framed ? (this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.received)) : null;
+    const body = this.facts?.framed ? this.bodyBuffer() : null;
     this.chunks = [];
     const headers = upstreamRequestHeaders(req.rawHeaders, {
       remoteAddress: req.socket.remoteAddress ?? '',
@@ -189,6 +213,16 @@ class Exchange {
     this.access({ status: decision.status, verdict: refused ? 'refused' : 'blocked', bytesOut: 0, rule: f.rule });
   }
 
+  private guardRefused(guard: string, r: { status: number; code: string; reason: string; details?: Record<string, unknown> }): void {
+    const { rt } = this;
+    this.done = true;
+    this.chunks = [];
+    rt.metrics.requests.inc({ route: this.route?.name ?? 'default', action: 'refused' });
+    rt.logger.info({ requestId: this.id, guard, code: r.code, status: r.status, reason: r.reason, msg: 'request refused by route guard' });
+    sendJson(this.req, this.res, r.status, { error: r.reason, code: r.code, requestId: this.id, ...(r.details ?? {}) }, !this.req.complete);
+    this.access({ status: r.status, verdict: 'refused', bytesOut: 0, error: r.code });
+  }
+
   private refuseWith(err: RequestRefusedError, close: boolean): void {
     const { rt } = this;
     this.done = true;
@@ -230,12 +264,13 @@ class Exchange {
   }
 
   private logFindings(decision: Decision): void {
+    this.decision = decision;
     logDecision(this.rt, this.id, this.route?.policy.name ?? 'default', decision);
     for (const d of decision.findings) this.rt.metrics.findings.inc({ family: d.finding.family, rule: d.finding.rule, action: d.action });
   }
 
   private access(r: Omit<AccessRecord, 'id' | 'method' | 'path' | 'bytesIn' | 'durationMs' | 'route'>): void {
-    logAccess(this.rt, {
+    const record: AccessRecord = {
       id: this.id,
       method: this.req.method ?? '',
       path: this.req.url ?? '',
@@ -243,7 +278,31 @@ class Exchange {
       bytesIn: this.received,
       durationMs: Number(process.hrtime.bigint() - this.started) / 1e6,
       ...r,
-    });
+    };
+    logAccess(this.rt, record);
+    if (requestChannel.hasSubscribers) this.publish(record);
+  }
+
+  private publish(r: AccessRecord): void {
+    const q = r.path.indexOf('?');
+    const event: RequestEvent = {
+      time: Date.now(),
+      requestId: r.id,
+      method: r.method,
+      path: q === -1 ? r.path : r.path.slice(0, q),
+      route: r.route,
+      policy: this.route?.policy.name ?? 'default',
+      mode: this.route?.mode ?? this.rt.config.mode,
+      status: r.status,
+      verdict: r.verdict === 'clean' ? 'forwarded' : r.verdict,
+      bytesIn: r.bytesIn,
+      bytesOut: r.bytesOut,
+      durationMs: r.durationMs,
+      findings: this.decision ? this.decision.findings.map((d) => ({ finding: d.finding, action: d.action })) : [],
+      headers: redactHeaders(this.req.rawHeaders),
+      remoteAddress: this.req.socket.remoteAddress ?? '',
+    };
+    requestChannel.publish(event);
   }
 }
 

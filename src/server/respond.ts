@@ -13,6 +13,7 @@ export interface ErrorBody {
   readonly rule?: string;
   readonly family?: string;
   readonly requestId: string;
+  readonly [extra: string]: unknown;
 }
 
 /** Most bytes read and discarded after an early answer before the socket is destroyed. */

@@ -29,8 +29,10 @@ export class EngineTransaction implements Transaction {
   private readonly media: BodyMediaType;
   private readonly encoding: ReturnType<typeof parseContentEncoding>;
   private ended = false;
+  private readonly filename: string | undefined;
 
   constructor(engine: CompiledEngine, policy: CompiledPolicy, head: RequestHead) {
+    this.filename = head.filename;
     this.insp = new Inspection(engine, policy);
     for (const layer of headLayers(head)) this.insp.add(layer);
     this.media = bodyMediaType(head.rawHeaders);
@@ -82,6 +84,7 @@ export class EngineTransaction implements Transaction {
         isValue: false,
         ...(this.media.essence !== undefined ? { contentType: this.media.essence, contentTypeHeader: this.media.header } : {}),
         ...(this.media.charset !== undefined ? { charset: this.media.charset } : {}),
+        ...(this.filename !== undefined ? { filename: this.filename } : {}),
         ...(hits ? { hits } : {}),
       });
       insp.run();
