@@ -10,7 +10,7 @@ import type { RequestHead } from '../../engine/api.js';
 
 export interface GuardRefusal {
   readonly status: number;
-  /** Stable code, e.g. DW_ERR_SIGNATURE_INVALID (documented in docs/errors.md). */
+  /** Stable DW_ERR_* code, documented in docs/errors.md. */
   readonly code: string;
   /** Short reason; never echoes request values. */
   readonly reason: string;
