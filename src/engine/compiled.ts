@@ -20,8 +20,15 @@ export interface CompiledEngine {
   readonly ac: AhoCorasick;
   readonly roles: readonly PatternRole[];
   readonly detectors: readonly StructuralDetector[];
-  /** Detectors with no triggers: run on every layer. */
+  /** Detectors with no triggers: run on every layer (subject to their startBytes). */
   readonly everyLayer: readonly number[];
+  /** Per first byte: whether any every-layer detector wants to see a layer starting with it. */
+  readonly everyLayerStart: Uint8Array;
+  /**
+   * A byte no pattern contains: on it the automaton returns to its start state,
+   * so values joined with it are scanned in one pass exactly as if one by one.
+   */
+  readonly separator: number;
   readonly rules: ReadonlyMap<string, Rule>;
 }
 
@@ -59,8 +66,26 @@ export function compileEngine(detectors: readonly StructuralDetector[], rules: r
     patterns.push(bytes);
     roles.push({ role: 'anchor', anchor: a, exact: bytes });
   }
+  const everyLayerStart = new Uint8Array(256);
+  for (const di of everyLayer) {
+    const sb = detectors[di]!.startBytes;
+    if (sb === undefined) everyLayerStart.fill(1);
+    else for (const b of sb) everyLayerStart[b] = 1;
+  }
+  const ac = new AhoCorasick(patterns);
+  let separator = -1;
+  for (const candidate of [0x1f, 0x1e, 0x1d, 0x1c, 0x7f, 0x19, 0x18, 0x17]) {
+    if (ac.classOf[candidate] === 0) {
+      separator = candidate;
+      break;
+    }
+  }
+  if (separator === -1) separator = ac.classOf.indexOf(0);
+  if (separator === -1) throw new Error('aho-corasick: every byte value occurs in some pattern; no separator byte left');
   return {
-    ac: new AhoCorasick(patterns),
+    ac,
+    separator,
+    everyLayerStart,
     roles,
     detectors,
     everyLayer,

@@ -128,6 +128,8 @@ export function createContainerDetectors(options: ContainerDetectorOptions = {})
     name: 'containers-start',
     family: 'pickle',
     triggers: [],
+    // joblib "ZF", zlib 0x78, LZMA-alone 0x5D, legacy lz4 0x02, zstd 0x28, rar "R"
+    startBytes: [0x5a, 0x78, 0x5d, 0x02, 0x28, 0x52],
     inspect: (bytes, _hits, layer, ctx) => inspectStart(bytes, layer, ctx, limits),
   };
   return [containers, start];

@@ -101,6 +101,12 @@ export interface StructuralDetector {
    * so that what it extracts is still inspected for the other families.
    */
   readonly extracts?: boolean;
+  /**
+   * For detectors without triggers (run on every layer): the first bytes a layer
+   * must start with for the detector to care. Layers starting with any other
+   * byte skip the call.
+   */
+  readonly startBytes?: readonly number[];
   /** Inspect one complete layer. `hits` is sorted by offset and never empty unless `triggers` is empty. */
   inspect(bytes: Uint8Array, hits: readonly TriggerHit[], layer: LayerInfo, ctx: DetectorContext): void;
 }

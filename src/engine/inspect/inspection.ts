@@ -30,6 +30,7 @@ export class Inspection {
   private readonly stack: LayerTask[] = [];
   private readonly seen = new Set<string>();
   inspectedBytes = 0;
+  private bytesSinceCheck = 0;
   private stopped = false;
 
   constructor(
@@ -46,11 +47,18 @@ export class Inspection {
 
   /** Process queued layers until none is left or the inspection stops. */
   run(): void {
+    let sinceCheck = 0;
     while (this.stack.length > 0 && !this.stopped) {
-      if (this.budget.timeUp()) {
-        this.exhausted();
-        break;
+      // Reading the clock costs more than a small layer: check every 16 layers or 256 KiB.
+      if (sinceCheck >= 16 || this.bytesSinceCheck >= 262144) {
+        sinceCheck = 0;
+        this.bytesSinceCheck = 0;
+        if (this.budget.timeUp()) {
+          this.exhausted();
+          break;
+        }
       }
+      sinceCheck++;
       this.process(this.stack.pop()!);
     }
     if (this.budget.exhaustedBy) this.exhausted();
@@ -140,6 +148,7 @@ export class Inspection {
     const bytes = task.bytes;
     if (bytes.length === 0) return;
     this.inspectedBytes += bytes.length;
+    this.bytesSinceCheck += bytes.length;
     const { ac, roles, detectors } = this.engine;
 
     // 1. One automaton pass (the top-level body was scanned while streaming).
@@ -212,7 +221,12 @@ export class Inspection {
         }
       }
     }
-    for (const di of this.engine.everyLayer) run(di, []);
+    if (this.engine.everyLayerStart[bytes[0]!] === 1) {
+      for (const di of this.engine.everyLayer) {
+        const sb = detectors[di]!.startBytes;
+        if (sb === undefined || sb.includes(bytes[0]!)) run(di, []);
+      }
+    }
 
     // 5. Decoders.
     if (decodeMore) applyDecoders(this, task, runs, anchorHits, spans, view);

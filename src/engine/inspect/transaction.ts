@@ -34,7 +34,7 @@ export class EngineTransaction implements Transaction {
   constructor(engine: CompiledEngine, policy: CompiledPolicy, head: RequestHead) {
     this.filename = head.filename;
     this.insp = new Inspection(engine, policy);
-    for (const layer of headLayers(head)) this.insp.add(layer);
+    for (const layer of headLayers(head, engine)) this.insp.add(layer);
     this.media = bodyMediaType(head.rawHeaders);
     this.encoding = parseContentEncoding(head.rawHeaders);
     const headTask = { bytes: new Uint8Array(0), location: 'header:content-type', depth: 0, views: 0, isValue: true };

@@ -9,9 +9,8 @@
  * A layer declared as JSON (by its media type) that is not strict JSON is
  * refused; a sniffed one is simply not treated as JSON.
  */
-import { JsonTokenizer, type JsonPointer, type JsonStringRaw } from '../views/json.js';
+import { JsonTokenizer, type JsonHandlers, type JsonPointer, type JsonStringRaw } from '../views/json.js';
 import { JsonTypeWatcher, type JsonTypeShape } from '../views/json-types.js';
-import { composeJsonHandlers } from '../views/json-compose.js';
 import { ruleForViewError } from '../views/errors.js';
 import type { Inspection } from './inspection.js';
 import type { Hit, LayerTask } from './layer.js';
@@ -52,7 +51,20 @@ export function inspectJson(insp: Inspection, task: LayerTask, hits: readonly Hi
     },
   };
   const watcher = new JsonTypeWatcher((shape) => shapes.push(shape));
-  const tokenizer = new JsonTokenizer(composeJsonHandlers(watcher.handlers, strings), {
+  const w = watcher.handlers;
+  // Composed by hand (no rest-argument wrappers): this runs for every string of every JSON body.
+  const handlers: JsonHandlers = {
+    onOpen: w.onOpen!,
+    onClose: w.onClose!,
+    onKey: w.onKey!,
+    onNumber: w.onNumber!,
+    onLiteral: w.onLiteral!,
+    onStringBytes(pointer, buf, s, e, raw) {
+      w.onStringBytes!(pointer, buf, s, e, raw);
+      strings.onStringBytes(pointer, buf, s, e, raw);
+    },
+  };
+  const tokenizer = new JsonTokenizer(handlers, {
     maxDepth: limits.maxJsonDepth,
     maxKeys: limits.maxJsonKeys,
     maxValues: Math.max(limits.maxJsonKeys * 4, 1000),

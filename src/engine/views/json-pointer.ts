@@ -37,22 +37,39 @@ export function escapePointerToken(token: string): string {
 export class PathStack implements JsonPointer {
   /** Segments visible to the current event. Set by the tokenizer before each callback. */
   length = 0;
-  readonly keys: (string | undefined)[];
-  readonly indices: Int32Array;
-  readonly isArray: Uint8Array;
-  private readonly cache: string[];
+  keys: (string | undefined)[];
+  indices: Int32Array;
+  isArray: Uint8Array;
+  private cache: string[];
   /** cache[k] is valid for k <= cacheValid. */
   private cacheValid = 0;
+  private readonly maxDepth: number;
 
+  /** Starts small and grows with the nesting actually seen (up to maxDepth): most documents are shallow. */
   constructor(maxDepth: number) {
-    this.keys = new Array<string | undefined>(maxDepth + 1).fill(undefined);
-    this.indices = new Int32Array(maxDepth + 1);
-    this.isArray = new Uint8Array(maxDepth + 1);
-    this.cache = new Array<string>(maxDepth + 1).fill('');
+    this.maxDepth = maxDepth;
+    const n = Math.min(maxDepth, 15) + 1;
+    this.keys = new Array<string | undefined>(n).fill(undefined);
+    this.indices = new Int32Array(n);
+    this.isArray = new Uint8Array(n);
+    this.cache = new Array<string>(n).fill('');
+  }
+
+  private grow(level: number): void {
+    const n = Math.min(this.maxDepth + 1, Math.max(level + 1, this.indices.length * 2));
+    const indices = new Int32Array(n);
+    indices.set(this.indices);
+    const isArray = new Uint8Array(n);
+    isArray.set(this.isArray);
+    this.indices = indices;
+    this.isArray = isArray;
+    while (this.keys.length < n) this.keys.push(undefined);
+    while (this.cache.length < n) this.cache.push('');
   }
 
   /** Open container at `level` (1-based). */
   open(level: number, array: boolean): void {
+    if (level >= this.indices.length) this.grow(level);
     this.isArray[level] = array ? 1 : 0;
     this.indices[level] = -1;
     this.keys[level] = undefined;

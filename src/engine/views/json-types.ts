@@ -40,6 +40,25 @@ export const PROTO_KEYS: readonly string[] = ['__proto__', 'constructor', 'proto
 export const DEFAULT_MAX_NAME_BYTES = 1024;
 
 const TYPE_KEY_SET = new Set(TYPE_KEYS);
+/** First characters of the type keys (`@`, `$`, `_`): only such keys are compared case-insensitively. */
+const TYPE_KEY_FIRST = new Set(TYPE_KEYS.map((k) => k.charCodeAt(0)));
+
+/**
+ * Could bytes[s, e) be a Java class name (the first element of a wrapper array)?
+ * At least 3 bytes, an identifier start (or `[` / `L` array and descriptor forms),
+ * and a `.` or `/` somewhere: "a", "b", "item 3" are not.
+ */
+function classShaped(b: Uint8Array, s: number, e: number): boolean {
+  if (e - s < 3) return false;
+  const c = b[s]!;
+  if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x24 || c === 0x5b)) return false;
+  for (let i = s + 1; i < e; i++) {
+    const x = b[i]!;
+    if (x === 0x2e || x === 0x2f) return true;
+    if (x === 0x20) return false;
+  }
+  return false;
+}
 const PROTO_KEY_SET = new Set(PROTO_KEYS);
 
 // Frame kinds.
@@ -103,9 +122,9 @@ export class JsonTypeWatcher {
       onOpen: (p, kind) => this.open(p, kind === 'array'),
       onClose: (p) => this.close(p),
       onKey: (p, key, raw) => this.key(p, key, raw),
-      onStringBytes: (p, bytes, s, e, raw) => this.scalar(p, { bytes, s, e }, raw.start - 1),
-      onNumber: (p, _t, start) => this.scalar(p, undefined, start),
-      onLiteral: (p, _v, start) => this.scalar(p, undefined, start),
+      onStringBytes: (p, bytes, s, e, raw) => this.scalar(p, bytes, s, e, raw.start - 1),
+      onNumber: (p, _t, start) => this.scalar(p, undefined, 0, 0, start),
+      onLiteral: (p, _v, start) => this.scalar(p, undefined, 0, 0, start),
     };
   }
 
@@ -122,14 +141,19 @@ export class JsonTypeWatcher {
    * Wrapper-array bookkeeping for a value at `p` inside the current frame:
    * element 0 must be a string, element 1 an object or array.
    */
-  private element(p: JsonPointer, container: boolean, str: Str | undefined, offset: number): void {
+  private element(p: JsonPointer, container: boolean, bytes: Uint8Array | undefined, s: number, e: number, offset: number): void {
     const level = this.depth;
     if (level === 0) return;
     const parent = this.frame(level);
     if (parent.kind !== F_ARRAY || parent.wrapper === W_DONE) return;
     const idx = p.last;
-    if (idx === 0 && str !== undefined) {
-      const { text, truncated } = decodeCapped(str, this.maxName);
+    if (idx === 0 && bytes !== undefined) {
+      // Only strings shaped like a class name can make a wrapper array; skip decoding the rest.
+      if (!classShaped(bytes, s, e)) {
+        parent.wrapper = W_DONE;
+        return;
+      }
+      const { text, truncated } = decodeCapped({ bytes, s, e }, this.maxName);
       parent.wrapper = W_FIRST_STRING;
       parent.first = text;
       parent.firstTruncated = truncated;
@@ -147,7 +171,7 @@ export class JsonTypeWatcher {
   }
 
   private open(p: JsonPointer, array: boolean): void {
-    this.element(p, true, undefined, 0);
+    this.element(p, true, undefined, 0, 0, 0);
     const typesMap = !array && this.pendingKey === '$types' && this.pendingLevel === this.depth;
     this.pendingKey = undefined;
     this.depth++;
@@ -187,7 +211,7 @@ export class JsonTypeWatcher {
       this.pendingKey = key;
       this.pendingExact = true;
       this.pendingLevel = this.depth;
-    } else if (key.length <= 8) {
+    } else if (key.length >= 2 && key.length <= 8 && TYPE_KEY_FIRST.has(key.charCodeAt(0))) {
       const folded = lowerAscii(key);
       if (folded !== key && TYPE_KEY_SET.has(folded)) {
         this.pendingKey = folded;
@@ -200,13 +224,13 @@ export class JsonTypeWatcher {
     }
   }
 
-  private scalar(p: JsonPointer, str: Str | undefined, offset: number): void {
-    this.element(p, false, str, offset);
+  private scalar(p: JsonPointer, bytes: Uint8Array | undefined, s: number, e: number, offset: number): void {
+    this.element(p, false, bytes, s, e, offset);
     const key = this.pendingKey;
     if (key === undefined) return;
     this.pendingKey = undefined;
-    if (str === undefined || this.pendingLevel !== this.depth) return;
-    const { text, truncated } = decodeCapped(str, this.maxName);
+    if (bytes === undefined || this.pendingLevel !== this.depth) return;
+    const { text, truncated } = decodeCapped({ bytes, s, e }, this.maxName);
     this.onShape({ kind: 'type-key', key, exactKey: this.pendingExact, className: text, truncated, pointer: p.toString(), offset });
   }
 }

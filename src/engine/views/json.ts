@@ -20,6 +20,8 @@ import { isUtf8 } from 'node:buffer';
 import { latin1Text } from './buffer-text.js';
 import { viewError, type ViewError, type ViewErrorCode, type ViewResult } from './errors.js';
 import { KeyInterner, KeySet } from './json-keys.js';
+
+const SHARED_INTERNER = new KeyInterner();
 import { JsonStringDecoder, STRING_STOP, type StringError } from './json-string.js';
 import { PathStack, type JsonPointer } from './json-pointer.js';
 
@@ -150,7 +152,8 @@ export class JsonTokenizer {
   private readonly path: PathStack;
   /** Per-depth key sets, reused. */
   private readonly keySets: KeySet[] = [];
-  private readonly interner = new KeyInterner();
+  /** Shared by all tokenizers: a cache of immutable key strings, safe to share and costly to build. */
+  private readonly interner = SHARED_INTERNER;
   private readonly raw: { start: number; end: number; hadEscapes: boolean } = { start: 0, end: 0, hadEscapes: false };
 
   private state = S_VALUE;
@@ -171,7 +174,8 @@ export class JsonTokenizer {
   // Number state.
   private numState = N_START;
   private numStart = 0;
-  private readonly nbuf: Buffer;
+  /** Stash for a number split across chunks; allocated on first use (most documents never need it). */
+  private nbuf: Buffer | undefined;
   private nlen = 0;
 
   // Literal state.
@@ -192,7 +196,7 @@ export class JsonTokenizer {
     this.caseDup = options.rejectCaseInsensitiveDuplicates ?? true;
     this.rejectEscNul = options.rejectEscapedNul ?? true;
     this.path = new PathStack(this.limits.maxDepth);
-    this.nbuf = Buffer.alloc(this.limits.maxNumberBytes);
+
     this.str = new JsonStringDecoder(this.rejectEscNul);
   }
 
@@ -227,7 +231,7 @@ export class JsonTokenizer {
     const at = this.base;
     if (this.state === S_NUMBER && this.depth === 0) {
       if (!this.numberAccepting()) return this.fail('JSON_BAD_NUMBER', 'number ends early', at);
-      this.finishNumber(this.nbuf, 0, 0);
+      this.finishNumber(this.numberStash(), 0, 0);
     }
     if (this.state === S_DONE) {
       this.state = S_ENDED;
@@ -618,8 +622,13 @@ export class JsonTokenizer {
     return n;
   }
 
+  private numberStash(): Buffer {
+    this.nbuf ??= Buffer.alloc(this.limits.maxNumberBytes);
+    return this.nbuf;
+  }
+
   private stash(buf: Buffer, s: number, e: number): void {
-    if (e > s) this.nbuf.set(buf.subarray(s, e), this.nlen);
+    if (e > s) this.numberStash().set(buf.subarray(s, e), this.nlen);
     this.nlen += e - s;
   }
 
@@ -632,7 +641,7 @@ export class JsonTokenizer {
     if (this.nlen === 0) text = latin1Text(buf, s, e);
     else {
       this.stash(buf, s, e);
-      text = latin1Text(this.nbuf, 0, this.nlen);
+      text = latin1Text(this.numberStash(), 0, this.nlen);
     }
     this.path.length = this.depth;
     cb.call(this.h, this.path, text, this.numStart);
