@@ -33,10 +33,13 @@ export class AhoCorasick {
   readonly outIds: Int32Array;
   /** Length of each pattern in bytes. */
   readonly lengths: Int32Array;
+  /** Length of the longest pattern. */
+  readonly maxLength: number;
   readonly stateCount: number;
 
   constructor(patterns: readonly Uint8Array[]) {
     this.lengths = Int32Array.from(patterns, (p) => p.length);
+    this.maxLength = patterns.reduce((m, p) => Math.max(m, p.length), 1);
     // 1. Byte classes: one per distinct folded byte used by any pattern; 0 for the rest.
     const used = new Uint8Array(256);
     for (const p of patterns) for (const b of p) used[fold(b)] = 1;
@@ -147,32 +150,14 @@ export class AcScanner {
   offset = 0;
   constructor(private readonly ac: AhoCorasick) {}
 
-  /** Feed a chunk; matches are reported with absolute start offsets. */
+  /** Feed a chunk; matches are reported with absolute start offsets, in end order. */
   write(chunk: Uint8Array, onMatch: (id: number, start: number) => void): void {
-    const { delta, classOf, outCount, outStart, outIds, lengths, classes } = this.ac;
-    let s = this.state; // pre-multiplied state index
-    const base = this.offset;
-    const n = chunk.length;
-    for (let i = 0; i < n; i++) {
-      const t = delta[s + classOf[chunk[i]!]!]!;
-      if (t >= 0) {
-        s = t;
-        continue;
-      }
-      s = ~t;
-      const state = s / classes;
-      const from = outStart[state]!;
-      const cnt = outCount[state]!;
-      const end = base + i + 1;
-      for (let k = 0; k < cnt; k++) {
-        const id = outIds[from + k]!;
-        onMatch(id, end - lengths[id]!);
-      }
-    }
-    this.state = s;
-    this.offset = base + n;
+    this.state = scanRange(this.ac, chunk, 0, chunk.length, this.state, this.offset, onMatch);
+    this.offset += chunk.length;
   }
 }
+
+import { scanRange } from './lanes.js';
 
 /** ASCII case folding: A-Z → a-z, other bytes unchanged. */
 function fold(b: number): number {

@@ -64,3 +64,56 @@ describe('Aho-Corasick over bytes', () => {
     );
   });
 });
+
+describe('multi-lane scanning of long buffers', () => {
+  /** Reference: one lane, byte by byte, same DFA. */
+  function single(ac: AhoCorasick, hay: Uint8Array): string[] {
+    const out: string[] = [];
+    let s = 0;
+    for (let p = 0; p < hay.length; p++) {
+      const t = ac.delta[s + ac.classOf[hay[p]!]!]!;
+      s = t < 0 ? ~t : t;
+      if (t < 0) {
+        const st = s / ac.classes;
+        for (let k = 0; k < ac.outCount[st]!; k++) {
+          const id = ac.outIds[ac.outStart[st]! + k]!;
+          out.push(`${id}@${p + 1 - ac.lengths[id]!}`);
+        }
+      }
+    }
+    return out;
+  }
+
+  it('reports exactly the single-lane matches, in the same order, for any chunking', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.uint8Array({ minLength: 1, maxLength: 12 }).map((p) => p.map((b) => b & 3)), { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 20000, max: 90000 }),
+        fc.integer(),
+        fc.array(fc.nat(90000), { maxLength: 6 }),
+        (patterns, size, seed, cuts) => {
+          const hay = new Uint8Array(size);
+          let x = seed | 1;
+          for (let i = 0; i < size; i++) {
+            x ^= x << 13;
+            x ^= x >>> 17;
+            x ^= x << 5;
+            hay[i] = x & 3;
+          }
+          const ac = new AhoCorasick(patterns);
+          const expected = single(ac, hay);
+          const sc = ac.scanner();
+          const got: string[] = [];
+          const points = [...new Set(cuts.map((c) => c % (size + 1)))].sort((a, b) => a - b);
+          let prev = 0;
+          for (const p of [...points, size]) {
+            sc.write(hay.subarray(prev, p), (id, start) => got.push(`${id}@${start}`));
+            prev = p;
+          }
+          expect(got).toEqual(expected);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
