@@ -111,6 +111,7 @@ export const REFUSALS = {
   DW_ERR_REQUEST_TIMEOUT: 408,
   DW_ERR_UPGRADE_REFUSED: 400,
   DW_ERR_SHUTTING_DOWN: 503,
+  DW_ERR_PARTIAL_BODY: 413,
 } as const;
 
 export type RefusalCode = keyof typeof REFUSALS;

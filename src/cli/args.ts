@@ -30,7 +30,9 @@ Options:
   -u, --upstream URL      upstream base URL          (env DESERWALL_UPSTREAM)
   -m, --mode block|log    block, or detection only   (env DESERWALL_MODE)
   -w, --workers N|auto    worker processes           (env DESERWALL_WORKERS)
-      --admin HOST:PORT   admin listener (health, readiness, metrics)
+      --admin HOST:PORT   admin listener (health, readiness, metrics)     (env DESERWALL_ADMIN_LISTEN)
+      --ext-authz         run as an Envoy ext_authz HTTP service: answer allow (200)
+                          or deny (403 with the finding) and never forward
   -h, --help              show this help
 
 Flags override environment variables, which override the file.

@@ -31,6 +31,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     mode: { type: 'string', short: 'm' },
     workers: { type: 'string', short: 'w' },
     admin: { type: 'string' },
+    'ext-authz': { type: 'boolean' },
   });
   if (values.help) return -1;
   assertSecureParser();
@@ -48,18 +49,20 @@ export async function serveCommand(argv: string[]): Promise<number> {
   flag('mode', ['mode'], values.mode);
   flag('workers', ['workers'], values.workers);
   flag('admin', ['admin', 'listen'], values.admin);
+  if (values['ext-authz'] === true) overrides.push({ path: ['extAuthz', 'enabled'], value: true, source: 'flag --ext-authz' });
 
   const { config, file } = loadConfig(values.config as string | undefined, overrides);
   const workers = config.workers === 'auto' ? availableParallelism() : config.workers;
 
+  const extAuthz = config.extAuthz.enabled;
   if (cluster.isWorker) {
-    await runWorker(config, file, overrides, process.env[DEMO_URL_ENV] ?? config.upstream ?? '');
+    await runWorker(config, file, overrides, extAuthz ? null : (process.env[DEMO_URL_ENV] ?? config.upstream ?? ''));
     return 0;
   }
 
-  let upstreamUrl = config.upstream;
+  let upstreamUrl = extAuthz ? null : config.upstream;
   let demo: Awaited<ReturnType<typeof startDemoApp>> | null = null;
-  if (upstreamUrl === null) {
+  if (upstreamUrl === null && !extAuthz) {
     demo = await startDemoApp();
     upstreamUrl = demo.url;
   }

@@ -208,6 +208,13 @@ export const ConfigSchema = Type.Object(
       { ...strict, default: {} },
     ),
     watchConfig: Type.Boolean({ default: false, description: 'Reload when the config file changes (SIGHUP always reloads).' }),
+    extAuthz: Type.Object(
+      {
+        enabled: Type.Boolean({ default: false, description: 'Run as an Envoy ext_authz HTTP service: inspect and answer allow (200) or deny, never forward (flag --ext-authz).' }),
+        pathPrefix: Type.String({ default: '', description: 'The http_service path_prefix Envoy prepends; stripped before routing and inspection.' }),
+      },
+      { ...strict, default: {} },
+    ),
     limits: Type.Object(Limits.properties, { ...strict, default: {} }),
     timeouts: Type.Object(Timeouts.properties, { ...strict, default: {} }),
     upstreamPool: Type.Object(UpstreamPool.properties, { ...strict, default: {} }),

@@ -19,7 +19,7 @@ export interface PrimaryOptions {
   readonly config: Config;
   readonly file: string;
   readonly workers: number;
-  readonly upstreamUrl: string;
+  readonly upstreamUrl: string | null;
   readonly demo: DemoApp | null;
   readonly demoEnv: string;
 }
@@ -29,7 +29,7 @@ export async function runPrimary(o: PrimaryOptions): Promise<void> {
   const aggregator = new AggregatorRegistry();
   let stopping = false;
   let listening = 0;
-  const env = o.demo ? { [o.demoEnv]: o.upstreamUrl } : {};
+  const env = o.demo && o.upstreamUrl ? { [o.demoEnv]: o.upstreamUrl } : {};
   const fork = (): Worker => {
     const w = cluster.fork(env);
     w.on('listening', () => {
@@ -82,7 +82,7 @@ export async function runPrimary(o: PrimaryOptions): Promise<void> {
   });
 }
 
-export async function runWorker(config: Config, file: string, overrides: readonly Override[], upstreamUrl: string): Promise<void> {
+export async function runWorker(config: Config, file: string, overrides: readonly Override[], upstreamUrl: string | null): Promise<void> {
   await startProxy({
     config,
     configFile: file,

@@ -66,6 +66,12 @@ class Exchange {
     const head = checkRequestHead(req, rt.config.limits);
     if (!head.ok) return this.refuseWith(head.error, true);
     this.facts = head.facts;
+    if (rt.upstream === null) {
+      // ext_authz: Envoy says when it cut the body (allow_partial_message); a partial body is never judged clean.
+      if (req.headers['x-envoy-auth-partial-body'] === 'true') return this.refuseWith(refuse('DW_ERR_PARTIAL_BODY', 'Envoy sent a partial body (max_request_bytes); refusing rather than judging part of it'), true);
+      const prefix = rt.config.extAuthz.pathPrefix;
+      if (prefix && req.url?.startsWith(prefix)) req.url = req.url.slice(prefix.length) || '/';
+    }
     const path = normalizePath(req.url ?? '/');
     if (!path.ok && req.url !== '*') return this.refuseWith(refuse('DW_ERR_BAD_FRAMING', path.reason), true);
     const route = selectRoute(rt.routing, hostOnly(req.headers.host), req.method ?? 'GET', path.ok ? path.path : '*');
@@ -150,7 +156,25 @@ class Exchange {
     const decision: Decision | null = all.length > 0 ? decide(all, route, rt.config.blockStatus, vouchedBy) : null;
     if (decision?.block) return this.block(decision);
     if (decision) this.logFindings(decision);
+    if (rt.upstream === null) return this.allow(decision);
     this.forward(decision);
+  }
+
+  /** ext_authz mode: the request is clean (or only logged): answer 200 so Envoy lets it through. */
+  private allow(decision: Decision | null): void {
+    const { rt, res } = this;
+    this.done = true;
+    this.chunks = [];
+    const logged = decision ? decision.findings.filter((d) => d.action === 'logged').length : 0;
+    rt.metrics.requests.inc({ route: this.route!.name, action: decision ? 'logged' : 'forwarded' });
+    res.writeHead(200, {
+      'content-length': 0,
+      'x-request-id': this.id,
+      'x-deserwall-verdict': decision ? 'logged' : 'clean',
+      ...(logged > 0 ? { 'x-deserwall-findings': String(logged) } : {}),
+    });
+    res.end();
+    this.access({ status: 200, verdict: decision ? 'logged' : 'clean', bytesOut: 0 });
   }
 
   /** The held body as one buffer (concatenated once). */
@@ -161,17 +185,18 @@ class Exchange {
 
   private forward(decision: Decision | null): void {
     const { req, res, rt } = this;
+    const upstream = rt.upstream!;
     const body = this.facts?.framed ? this.bodyBuffer() : null;
     this.chunks = [];
     const headers = upstreamRequestHeaders(req.rawHeaders, {
       remoteAddress: req.socket.remoteAddress ?? '',
       trusted: rt.trusted,
-      host: rt.config.hostHeader === 'upstream' ? rt.upstream.host : (req.headers.host ?? rt.upstream.host),
+      host: rt.config.hostHeader === 'upstream' ? upstream.host : (req.headers.host ?? upstream.host),
       contentLength: body === null ? null : body.length,
       requestId: this.id,
     });
     if (!res.hasHeader('x-request-id')) res.setHeader('x-request-id', this.id);
-    rt.upstream.forward({ method: req.method ?? 'GET', target: req.url ?? '/', headers, body, res }, (result) => {
+    upstream.forward({ method: req.method ?? 'GET', target: req.url ?? '/', headers, body, res }, (result) => {
       if (result.error) return this.upstreamFailed(result.error, result.headersSent, result.bytesOut);
       this.done = true;
       rt.metrics.requests.inc({ route: this.route!.name, action: decision ? 'logged' : 'forwarded' });

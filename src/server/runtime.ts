@@ -18,7 +18,8 @@ export interface Runtime {
   readonly configFile: string;
   readonly routing: CompiledRouting;
   readonly engine: Engine;
-  readonly upstream: Upstream;
+  /** The upstream pool; null in ext_authz mode, where nothing is forwarded. */
+  readonly upstream: Upstream | null;
   readonly trusted: TrustedProxies;
   readonly logger: Logger;
   readonly metrics: Metrics;
@@ -26,11 +27,11 @@ export interface Runtime {
   readonly generation: number;
 }
 
-export function buildRuntime(config: Config, configFile: string, upstreamUrl: string, logger: Logger, metrics: Metrics, generation: number): Runtime {
+export function buildRuntime(config: Config, configFile: string, upstreamUrl: string | null, logger: Logger, metrics: Metrics, generation: number): Runtime {
   const routing = compileRouting(config);
   const engine = createEngine(config);
   const t = config.timeouts;
-  const upstream = new Upstream(new URL(upstreamUrl), {
+  const upstream = upstreamUrl === null ? null : new Upstream(new URL(upstreamUrl), {
     connections: config.upstreamPool.connections,
     keepAliveMs: config.upstreamPool.keepAliveMs,
     maxRequestsPerConnection: config.upstreamPool.maxRequestsPerConnection,

@@ -17,8 +17,8 @@ export interface StartOptions {
   readonly config: Config;
   readonly configFile: string;
   readonly overrides: readonly Override[];
-  /** Upstream URL to use (the config's, or the demo app's). */
-  readonly upstreamUrl: string;
+  /** Upstream URL to use (the config's, or the demo app's); null in ext_authz mode. */
+  readonly upstreamUrl: string | null;
   /** Run the admin listener in this process. */
   readonly admin: boolean;
   /** Install signal handlers (SIGTERM/SIGINT/SIGHUP). */
@@ -68,7 +68,7 @@ export async function startProxy(opts: StartOptions): Promise<Running> {
     life.info({ inFlight: proxy.inFlightCount, graceMs: proxy.current.config.timeouts.shutdownGraceMs, msg: 'shutting down: finishing in-flight requests' });
     shuttingDown = (async () => {
       await proxy.shutdown(proxy.current.config.timeouts.shutdownGraceMs);
-      await proxy.current.upstream.close().catch(() => undefined);
+      await proxy.current.upstream?.close().catch(() => undefined);
       if (admin) await admin.close();
       life.info({ msg: 'stopped' });
     })();
@@ -84,7 +84,7 @@ export async function startProxy(opts: StartOptions): Promise<Running> {
       metrics.reloads.inc({ result: 'success' });
       logStartup(life, next, proxyAddress, adminAddress, 'config reloaded');
       // Requests in flight keep the old runtime; close its pool once they are done.
-      setTimeout(() => void old.upstream.close().catch(() => undefined), old.config.timeouts.shutdownGraceMs).unref();
+      setTimeout(() => void old.upstream?.close().catch(() => undefined), old.config.timeouts.shutdownGraceMs).unref();
       return true;
     } catch (err) {
       metrics.reloads.inc({ result: 'failure' });
@@ -116,7 +116,8 @@ function logStartup(logger: Logger, rt: Runtime, proxy: AddressInfo, admin: Addr
     msg,
     mode: rt.config.mode,
     listen: `${fmt(proxy)}`,
-    upstream: redactUrl(rt.upstream.origin.href),
+    upstream: rt.upstream ? redactUrl(rt.upstream.origin.href) : null,
+    service: rt.config.extAuthz.enabled ? 'ext_authz' : 'proxy',
     config: rt.configFile,
     admin: admin ? fmt(admin) : null,
     routes: rt.routing.routes.map((r) => ({ name: r.name, policy: r.policy.name, mode: r.mode })),

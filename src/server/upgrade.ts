@@ -26,6 +26,8 @@ export function handleUpgrade(rt: Runtime, req: IncomingMessage, socket: Socket,
     socket.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   };
   if (closing) return deny(503, 'DW_ERR_SHUTTING_DOWN', 'the proxy is shutting down');
+  const upstream = rt.upstream;
+  if (upstream === null) return deny(400, 'DW_ERR_UPGRADE_REFUSED', 'upgrades are not authorised by the ext_authz service');
   const protocol = (req.headers.upgrade ?? '').toLowerCase();
   if (protocol !== 'websocket' || req.method !== 'GET') return deny(400, 'DW_ERR_UPGRADE_REFUSED', 'only WebSocket upgrades on GET are proxied');
   const check = checkRequestHead(req, rt.config.limits);
@@ -42,12 +44,12 @@ export function handleUpgrade(rt: Runtime, req: IncomingMessage, socket: Socket,
       return deny(decision.status, f.rule, `blocked (${f.family})`);
     }
   }
-  const headers: string[] = ['host', rt.config.hostHeader === 'upstream' ? rt.upstream.host : (req.headers.host ?? rt.upstream.host)];
+  const headers: string[] = ['host', rt.config.hostHeader === 'upstream' ? upstream.host : (req.headers.host ?? upstream.host)];
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     if (PASSED.has(req.rawHeaders[i]!.toLowerCase())) headers.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
   }
   socket.on('error', () => socket.destroy());
-  rt.upstream.upgrade(req.url ?? '/', headers, 'websocket').then(
+  upstream.upgrade(req.url ?? '/', headers, 'websocket').then(
     ({ headers: upHeaders, socket: up }) => {
       let response = 'HTTP/1.1 101 Switching Protocols\r\n';
       for (const [k, v] of Object.entries(upHeaders)) {
