@@ -2,6 +2,7 @@
  * Starting one proxy process: runtime, proxy listener, admin listener, signal
  * handling (graceful shutdown on SIGTERM/SIGINT, reload on SIGHUP).
  */
+import { watchFile } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/schema.js';
 import { loadConfig, type Override } from '../config/load.js';
@@ -97,6 +98,8 @@ export async function startProxy(opts: StartOptions): Promise<Running> {
     }
   };
 
+  if (opts.config.watchConfig && opts.configFile !== '<defaults>') watchConfigFile(opts.configFile, reload, life);
+
   if (opts.signals) {
     const onSignal = (sig: string) => {
       life.info({ signal: sig, msg: 'signal received' });
@@ -108,6 +111,19 @@ export async function startProxy(opts: StartOptions): Promise<Running> {
   }
 
   return { proxy, proxyAddress, adminAddress, logger, metrics, reload, shutdown };
+}
+
+/**
+ * `watchConfig: true`: reload when the file changes. Polls the file's stat once
+ * a second (fs.watchFile), which also sees Kubernetes ConfigMap updates (they
+ * swap a symlink, which inotify-based watching of the old inode misses).
+ */
+function watchConfigFile(file: string, reload: () => Promise<boolean>, logger: Logger): void {
+  watchFile(file, { interval: 1000, persistent: false }, (cur, prev) => {
+    if (cur.mtimeMs === prev.mtimeMs && cur.size === prev.size && cur.ino === prev.ino) return;
+    logger.info({ file, msg: 'config file changed: reloading' });
+    void reload();
+  });
 }
 
 function logStartup(logger: Logger, rt: Runtime, proxy: AddressInfo, admin: AddressInfo | null, msg = 'deserwall listening'): void {
