@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'check-config': async () => (await import('./cli/check-config.js')).checkConfigCommand,
   schema: async () => (await import('./cli/schema.js')).schemaCommand,
   scan: async () => (await import('./cli/scan.js')).scanCommand,
+  sign: async () => (await import('./cli/sign.js')).signCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -142,30 +142,37 @@ const RouteMatch = Type.Object(
 const SignatureKey = Type.Object(
   {
     id: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$', description: 'Key id, sent by clients as kid=<id>.' }),
-    env: Type.Optional(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'Environment variable holding the secret.' })),
-    file: Type.Optional(Type.String({ minLength: 1, description: 'File holding the secret (trailing newline ignored).' })),
+    env: Type.Optional(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', description: 'Environment variable holding the secret (its UTF-8 bytes are the key). Set exactly one of env and file.' })),
+    file: Type.Optional(Type.String({ minLength: 1, description: 'File holding the secret, relative to the config file (its bytes are the key, one trailing newline ignored). At least 16 bytes.' })),
   },
   strict,
 );
 
 const RouteSignature = Type.Object(
   {
-    header: Type.String({ default: 'X-Signature', description: 'Header carrying t=<unix>,kid=<id>,sig=<hex>.' }),
-    keys: Type.Array(SignatureKey, { minItems: 1, description: 'Accepted keys (several at once for rotation).' }),
-    maxSkewSeconds: Type.Integer({ minimum: 1, maximum: 86400, default: 300, description: 'Accepted age of the signature timestamp, either way.' }),
+    header: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$', default: 'X-Signature', description: 'Header carrying t=<unix>,kid=<id>,sig=<hex>: HMAC-SHA256 over "<t>." followed by the body bytes as sent (see docs/policies.md).' }),
+    keys: Type.Array(SignatureKey, { minItems: 1, description: 'Accepted keys (several at once for rotation); read when the config is loaded: a missing one is a config error.' }),
+    maxSkewSeconds: Type.Integer({ minimum: 1, maximum: 86400, default: 300, description: 'Accepted age of the signature timestamp, either way (replay window).' }),
   },
-  strict,
+  { ...strict, description: 'Require an HMAC-signed body; a valid signature lets findings through as logged (401 otherwise).' },
 );
 
-const SchemaRef = Type.Union([Type.String({ minLength: 1, description: 'Path of a JSON/YAML file holding the schema (relative to the config file).' }), Type.Object({}, { additionalProperties: true, description: 'An inline JSON Schema (draft 2020-12).' })]);
+const SchemaRef = (what: string) =>
+  Type.Union(
+    [
+      Type.String({ minLength: 1, description: 'Path of a JSON or YAML file holding the schema (relative to the config file).' }),
+      Type.Object({}, { additionalProperties: true, description: 'An inline JSON Schema (draft 2020-12).' }),
+    ],
+    { description: `JSON Schema for ${what}: a file path (relative to the config file) or an inline schema.` },
+  );
 
 const RouteSchema = Type.Object(
   {
-    body: Type.Optional(SchemaRef),
-    query: Type.Optional(SchemaRef),
-    form: Type.Optional(SchemaRef),
+    body: Type.Optional(SchemaRef('the JSON body (application/json, +json)')),
+    query: Type.Optional(SchemaRef('the query string, as an object of strings (a repeated name: an array)')),
+    form: Type.Optional(SchemaRef('urlencoded form bodies, as an object of strings (a repeated name: an array)')),
   },
-  strict,
+  { ...strict, description: 'JSON Schemas (draft 2020-12) for the JSON body, the query string and urlencoded form bodies; `pattern` runs on RE2; 422 on failure.' },
 );
 
 export const Route = Type.Object(

@@ -5,6 +5,7 @@
 import type { Config } from './schema.js';
 import { validateFamilySettings } from '../policy/family-settings.js';
 import { compileTrustedProxies } from '../forward/trusted.js';
+import { prepareGuards } from '../policy/guards/compile.js';
 
 export interface SemanticProblem {
   readonly path: string;
@@ -16,7 +17,12 @@ export const BUILTIN_POLICIES = ['default'] as const;
 
 const ALLOWLIST_FAMILIES = new Set(['pickle', 'java']);
 
-export function checkSemantics(config: Config): SemanticProblem[] {
+/**
+ * `baseDir`: directory that relative schema and key file paths of route
+ * guards resolve against (the config file's directory; default: the working
+ * directory). Route guards are compiled here, once per config.
+ */
+export function checkSemantics(config: Config, baseDir?: string): SemanticProblem[] {
   const problems: SemanticProblem[] = [];
   checkHostPort(config.listen, '/listen', problems);
   checkHostPort(config.admin.listen, '/admin/listen', problems);
@@ -80,6 +86,7 @@ export function checkSemantics(config: Config): SemanticProblem[] {
       }
     });
   }
+  problems.push(...prepareGuards(config, baseDir));
   return problems;
 }
 

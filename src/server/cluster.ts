@@ -3,15 +3,21 @@
  * port (node:cluster, round-robin), runs the admin listener itself and sums
  * the workers' metrics (prom-client AggregatorRegistry). Signals are relayed:
  * SIGTERM/SIGINT drain the workers gracefully, SIGHUP makes each reload.
- * A worker that dies unexpectedly is replaced.
+ * A worker that dies unexpectedly is replaced (in the same slot 1..N).
+ * The primary's dashboard is fed by the workers over IPC
+ * (observe/dashboard/ipc.ts); each worker writes its own audit file.
  */
 import cluster, { type Worker } from 'node:cluster';
+import type { AddressInfo } from 'node:net';
 import { AggregatorRegistry } from 'prom-client';
 import type { Config } from '../config/schema.js';
 import type { Override } from '../config/load.js';
 import { splitHostPort } from '../config/semantics.js';
 import { demoBanner, type DemoApp } from '../demo/app.js';
 import { createLogger } from '../observe/logger.js';
+import { preflightAudit } from '../observe/audit/index.js';
+import { WORKER_SLOT_ENV } from '../observe/audit/paths.js';
+import { mountClusterDashboard, setWorkerSlot, startWorkerForwarder, workerSlotOf, type Dashboard } from '../observe/dashboard/index.js';
 import { AdminServer } from './admin.js';
 import { startProxy } from './start.js';
 
@@ -30,31 +36,40 @@ export async function runPrimary(o: PrimaryOptions): Promise<void> {
   let stopping = false;
   let listening = 0;
   const env = o.demo && o.upstreamUrl ? { [o.demoEnv]: o.upstreamUrl } : {};
-  const fork = (): Worker => {
-    const w = cluster.fork(env);
+  // Each worker has a stable slot 1..N (its audit file name, its name on the dashboard).
+  await preflightAudit(o.config.audit, o.file, o.workers);
+  const fork = (slot: number): Worker => {
+    const w = cluster.fork({ ...env, [WORKER_SLOT_ENV]: String(slot) });
+    setWorkerSlot(w, slot);
     w.on('listening', () => {
       listening++;
       if (listening === o.workers && o.demo) process.stderr.write(demoBanner(`http://${o.config.listen}`) + '\n');
     });
     return w;
   };
-  for (let i = 0; i < o.workers; i++) fork();
+  for (let i = 1; i <= o.workers; i++) fork(i);
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
     logger.error({ worker: worker.process.pid, code, signal, msg: 'worker exited unexpectedly; starting a new one' });
-    fork();
+    fork(workerSlotOf(worker));
   });
 
   let admin: AdminServer | null = null;
+  let adminAddress: AddressInfo | null = null;
+  let dashboard: Dashboard | null = null;
   if (o.config.admin.enabled) {
     admin = new AdminServer({
       ready: () => !stopping && Object.keys(cluster.workers ?? {}).length > 0,
       metrics: async () => ({ contentType: aggregator.contentType, body: await (await aggregator.clusterMetrics()) }),
     });
+    // Live dashboard (observe/dashboard), aggregating the workers' events.
+    if (o.config.admin.dashboard) dashboard = await mountClusterDashboard(admin, { logger, summary: () => ({ config: o.config, configFile: o.file, upstream: o.upstreamUrl, workers: o.workers }) });
     const a = splitHostPort(o.config.admin.listen);
-    await admin.listen(a.host, a.port);
+    adminAddress = await admin.listen(a.host, a.port);
   }
-  logger.info({ msg: 'deserwall primary started', workers: o.workers, listen: o.config.listen, upstream: o.upstreamUrl, config: o.file, mode: o.config.mode });
+  const adminAt = adminAddress ? (adminAddress.family === 'IPv6' ? `[${adminAddress.address}]:${adminAddress.port}` : `${adminAddress.address}:${adminAddress.port}`) : null;
+  // A lifecycle line, written at any level but silent (as the workers' start lines are); it names the admin address.
+  (logger.level === 'silent' ? logger : logger.child({}, { level: 'info' })).info({ msg: 'deserwall primary started', workers: o.workers, listen: o.config.listen, admin: adminAt, upstream: o.upstreamUrl, config: o.file, mode: o.config.mode });
 
   const stop = (sig: NodeJS.Signals) => {
     if (stopping) return;
@@ -63,6 +78,7 @@ export async function runPrimary(o: PrimaryOptions): Promise<void> {
     const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined);
     let left = workers.length;
     const finish = async () => {
+      dashboard?.close();
       if (admin) await admin.close();
       if (o.demo) await o.demo.close();
       process.exit(0);
@@ -83,6 +99,8 @@ export async function runPrimary(o: PrimaryOptions): Promise<void> {
 }
 
 export async function runWorker(config: Config, file: string, overrides: readonly Override[], upstreamUrl: string | null): Promise<void> {
+  // Dashboard events go to the primary, which runs the admin listener.
+  if (config.admin.enabled && config.admin.dashboard) startWorkerForwarder();
   await startProxy({
     config,
     configFile: file,

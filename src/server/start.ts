@@ -10,6 +10,8 @@ import { splitHostPort } from '../config/semantics.js';
 import { ConfigError, DwError } from '../errors.js';
 import { createLogger, type Logger } from '../observe/logger.js';
 import { createMetrics, type Metrics } from '../observe/metrics.js';
+import { startAudit } from '../observe/audit/index.js';
+import { mountDashboard, type Dashboard } from '../observe/dashboard/index.js';
 import { AdminServer } from './admin.js';
 import { ProxyServer } from './listener.js';
 import { buildRuntime, type Runtime } from './runtime.js';
@@ -45,17 +47,27 @@ export async function startProxy(opts: StartOptions): Promise<Running> {
   const metrics = opts.metrics ?? createMetrics();
   let generation = 1;
   const runtime = buildRuntime(opts.config, opts.configFile, opts.upstreamUrl, logger, metrics, generation);
+  // Audit log (observe/audit): opened before listening, so a bad destination fails the start.
+  const audit = await startAudit(opts.config.audit, { logger, configFile: opts.configFile, registry: metrics.registry });
   const proxy = new ProxyServer(runtime);
   const { host, port } = splitHostPort(opts.config.listen);
   const proxyAddress = await proxy.listen(host, port);
 
   let admin: AdminServer | null = null;
   let adminAddress: AddressInfo | null = null;
+  let dashboard: Dashboard | null = null;
   if (opts.admin && opts.config.admin.enabled) {
     admin = new AdminServer({
       ready: () => !proxy.isClosing,
       metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
     });
+    // Live dashboard (observe/dashboard) at / on the admin listener.
+    if (opts.config.admin.dashboard) {
+      dashboard = await mountDashboard(admin, {
+        logger,
+        summary: () => ({ config: proxy.current.config, configFile: proxy.current.configFile, listen: fmt(proxyAddress), ...(adminAddress ? { admin: fmt(adminAddress) } : {}), upstream: opts.upstreamUrl, workers: 1 }),
+      });
+    }
     const a = splitHostPort(opts.config.admin.listen);
     adminAddress = await admin.listen(a.host, a.port);
   }
@@ -70,6 +82,8 @@ export async function startProxy(opts: StartOptions): Promise<Running> {
     shuttingDown = (async () => {
       await proxy.shutdown(proxy.current.config.timeouts.shutdownGraceMs);
       await proxy.current.upstream?.close().catch(() => undefined);
+      dashboard?.close();
+      await audit.close();
       if (admin) await admin.close();
       life.info({ msg: 'stopped' });
     })();
@@ -82,6 +96,7 @@ export async function startProxy(opts: StartOptions): Promise<Running> {
       const { config } = loadConfig(current.configFile === '<defaults>' ? undefined : current.configFile, opts.overrides);
       const next = buildRuntime(config, current.configFile, opts.upstreamUrl, logger, metrics, ++generation);
       const old = proxy.swap(next);
+      void audit.apply(config.audit);
       metrics.reloads.inc({ result: 'success' });
       logStartup(life, next, proxyAddress, adminAddress, 'config reloaded');
       // Requests in flight keep the old runtime; close its pool once they are done.

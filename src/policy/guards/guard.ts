@@ -27,12 +27,26 @@ export interface GuardBody {
   readonly contentType?: string;
   /** Content-Encoding applied to `raw`, if any. */
   readonly contentEncoding?: string;
+  /**
+   * True when the engine's decision has already let this body through (set
+   * by the proxy when it runs `afterVerdict` guards after the decision): a
+   * body the guard cannot read was not refused by the engine and must be
+   * refused by the guard.
+   */
+  readonly verdictPassed?: boolean;
 }
 
 export interface RouteGuard {
   readonly name: string;
+  /**
+   * When true, checkBody is meant to run only once the engine's decision lets
+   * the body through (validation guards: a body the engine refused never
+   * reaches them). Default false: it runs before the decision, so that a
+   * vouching guard (signature) can turn attack findings into logged ones.
+   */
+  readonly afterVerdict?: boolean;
   /** Before the body is read: refuse early (e.g. a missing signature header, an invalid query). */
   checkHead?(head: RequestHead): GuardOutcome;
-  /** With the complete body, after the engine found no refusal of its own. */
+  /** With the complete body: before the engine's decision, or once it let the body through (`afterVerdict`). */
   checkBody?(head: RequestHead, body: GuardBody): GuardOutcome;
 }
