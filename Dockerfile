@@ -3,7 +3,7 @@
 # (python3, make, g++) and the TypeScript sources; the runtime stage is Node 24
 # slim with only production dependencies, running as the unprivileged "node" user.
 # .ci/docker-steps runs these same commands, in this order, on a clean copy to
-# prove them where no Docker engine is available.
+# prove them where no Docker engine is available. docs/docker.md explains how to run it.
 
 ARG NODE_VERSION=24
 
@@ -26,6 +26,7 @@ COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 COPY --chown=node:node signatures ./signatures
 COPY --chown=node:node config ./config
+COPY --chown=node:node static ./static
 # The config is mounted here (see README "Docker"); the default blocks everything.
 RUN mkdir -p /etc/deserwall && cp config/default.yaml /etc/deserwall/config.yaml
 ENV DESERWALL_LISTEN=0.0.0.0:8080

@@ -101,7 +101,7 @@ export async function runPrimary(o: PrimaryOptions): Promise<void> {
 export async function runWorker(config: Config, file: string, overrides: readonly Override[], upstreamUrl: string | null): Promise<void> {
   // Dashboard events go to the primary, which runs the admin listener.
   if (config.admin.enabled && config.admin.dashboard) startWorkerForwarder();
-  await startProxy({
+  const running = await startProxy({
     config,
     configFile: file,
     overrides,
@@ -110,6 +110,10 @@ export async function runWorker(config: Config, file: string, overrides: readonl
     signals: true,
     onExit: (code) => process.exit(code),
   });
+  // Answer the primary's metrics requests with this worker's own registry (prom-client's
+  // worker side listens once an AggregatorRegistry exists in the worker).
+  AggregatorRegistry.setRegistries([running.metrics.registry]);
+  new AggregatorRegistry();
   // SIGINT reaches every process of the group; the primary coordinates, workers drain on SIGTERM.
   process.removeAllListeners('SIGINT');
   process.on('SIGINT', () => undefined);

@@ -2,7 +2,8 @@
  * Cluster mode (`--workers 2`): the workers send their request events to the
  * primary over IPC and the primary's dashboard (/api/stats, /api/events)
  * sums both workers' requests; each worker writes its own audit file
- * (audit.w1.log, audit.w2.log) with its slot in every record.
+ * (audit.w1.log, audit.w2.log) with its slot in every record. The primary's
+ * /metrics sums the workers' Prometheus counters.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,6 +75,18 @@ describe('cluster-wide dashboard', () => {
         }
       });
       expect(ids.sort()).toEqual(['cluster-0', 'cluster-1', 'cluster-2', 'cluster-3']);
+
+      // Prometheus: the primary asks every worker for its registry and sums the counters.
+      const metrics = await get(admin, '/metrics');
+      expect(metrics.status).toBe(200);
+      const sample = (name: string): number =>
+        metrics.body
+          .split('\n')
+          .filter((l) => l.startsWith(name))
+          .reduce((a, l) => a + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+      expect(sample('deserwall_requests_total{')).toBe(total);
+      expect(sample('deserwall_requests_total{route="default",action="blocked"}')).toBe(attacks);
+      expect(sample('deserwall_findings_total{family="xml",rule="DW-XML-001",action="blocked"}')).toBe(attacks);
     } finally {
       sse.close();
     }
