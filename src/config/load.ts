@@ -5,6 +5,7 @@
  * not just the first.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, type Document, type Node } from 'yaml';
 import { ConfigError, ConfigReadError, type ConfigProblem } from '../errors.js';
@@ -74,7 +75,7 @@ export function parseConfig(text: string, file: string, overrides: readonly Over
     }
   }
   const config = data as Config;
-  for (const p of semanticsOf(config, valid)) {
+  for (const p of semanticsOf(config, valid, file === '<defaults>' ? undefined : dirname(resolve(file)))) {
     problems.push(locateMessage(doc, lineCounter, file, p.path, p.message, sources));
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -82,9 +83,9 @@ export function parseConfig(text: string, file: string, overrides: readonly Over
 }
 
 /** Semantic checks also run on an invalid config, so that every problem is listed at once. */
-function semanticsOf(config: Config, valid: boolean) {
+function semanticsOf(config: Config, valid: boolean, baseDir: string | undefined) {
   try {
-    return checkSemantics(config);
+    return checkSemantics(config, baseDir);
   } catch (err) {
     if (valid) throw err;
     return [];

@@ -14,6 +14,7 @@ import { decide, type Decision } from '../policy/decide.js';
 import { hostOnly, normalizePath } from '../policy/match.js';
 import { selectRoute } from '../policy/compile.js';
 import type { CompiledRoute } from '../policy/types.js';
+import type { GuardBody } from '../policy/guards/guard.js';
 import { checkRequestHead, type HeadFacts } from './framing.js';
 import { logDecision, logAccess, type AccessRecord } from './log-lines.js';
 import { requestIdFor } from './request-id.js';
@@ -143,18 +144,27 @@ class Exchange {
     rt.metrics.inspectionSeconds.observe({ route: route.name }, Number(this.inspectNs) / 1e9);
     const all = this.tx!.headFindings.length > 0 ? [...this.tx!.headFindings, ...verdict.findings] : verdict.findings;
     let vouchedBy: string | undefined;
-    if (route.guards.length > 0) {
-      const head = { method: this.req.method ?? 'GET', target: this.req.url ?? '/', rawHeaders: this.req.rawHeaders };
-      const body = { raw: this.bodyBuffer(), ...(this.req.headers['content-type'] ? { contentType: this.req.headers['content-type'].split(';')[0]!.trim().toLowerCase() } : {}), ...(this.req.headers['content-encoding'] ? { contentEncoding: this.req.headers['content-encoding'] } : {}) };
-      for (const g of route.guards) {
-        const o = g.checkBody?.(head, body);
-        if (!o) continue;
-        if ('refusal' in o) return this.guardRefused(g.name, o.refusal);
-        vouchedBy = o.vouched;
-      }
+    const guardHead = { method: this.req.method ?? 'GET', target: this.req.url ?? '/', rawHeaders: this.req.rawHeaders };
+    let gb: GuardBody | undefined;
+    const guardBody = (): GuardBody => (gb ??= { raw: this.bodyBuffer(), ...(this.req.headers['content-type'] ? { contentType: this.req.headers['content-type'].split(';')[0]!.trim().toLowerCase() } : {}), ...(this.req.headers['content-encoding'] ? { contentEncoding: this.req.headers['content-encoding'] } : {}) });
+    // Guards that may vouch (signature) run before the decision; validation guards only once it lets the body through.
+    for (const g of route.guards) {
+      if (g.afterVerdict) continue;
+      const o = g.checkBody?.(guardHead, guardBody());
+      if (!o) continue;
+      if ('refusal' in o) return this.guardRefused(g.name, o.refusal);
+      vouchedBy = o.vouched;
     }
     const decision: Decision | null = all.length > 0 ? decide(all, route, rt.config.blockStatus, vouchedBy) : null;
     if (decision?.block) return this.block(decision);
+    for (const g of route.guards) {
+      if (!g.afterVerdict) continue;
+      const o = g.checkBody?.(guardHead, { ...guardBody(), verdictPassed: true });
+      if (o && 'refusal' in o) {
+        if (decision) this.logFindings(decision);
+        return this.guardRefused(g.name, o.refusal);
+      }
+    }
     if (decision) this.logFindings(decision);
     if (rt.upstream === null) return this.allow(decision);
     this.forward(decision);
