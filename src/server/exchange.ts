@@ -15,6 +15,7 @@ import { hostOnly, normalizePath } from '../policy/match.js';
 import { selectRoute } from '../policy/compile.js';
 import type { CompiledRoute } from '../policy/types.js';
 import type { GuardBody } from '../policy/guards/guard.js';
+import { guardsAfterVerdict, guardsBeforeVerdict, guardsOnHead } from '../policy/guards/run.js';
 import { checkRequestHead, type HeadFacts } from './framing.js';
 import { logDecision, logAccess, type AccessRecord } from './log-lines.js';
 import { requestIdFor } from './request-id.js';
@@ -83,10 +84,8 @@ class Exchange {
     }
 
     const requestHead = { method: req.method ?? 'GET', target: req.url ?? '/', rawHeaders: req.rawHeaders };
-    for (const g of route.guards) {
-      const o = g.checkHead?.(requestHead);
-      if (o && 'refusal' in o) return this.guardRefused(g.name, o.refusal);
-    }
+    const stop = guardsOnHead(route.guards, requestHead);
+    if (stop) return this.guardRefused(stop.guard, stop.refusal);
     const t0 = process.hrtime.bigint();
     this.tx = rt.engine.begin(requestHead, route.policy);
     this.inspectNs += process.hrtime.bigint() - t0;
@@ -143,27 +142,17 @@ class Exchange {
     this.inspectNs += process.hrtime.bigint() - t0;
     rt.metrics.inspectionSeconds.observe({ route: route.name }, Number(this.inspectNs) / 1e9);
     const all = this.tx!.headFindings.length > 0 ? [...this.tx!.headFindings, ...verdict.findings] : verdict.findings;
-    let vouchedBy: string | undefined;
     const guardHead = { method: this.req.method ?? 'GET', target: this.req.url ?? '/', rawHeaders: this.req.rawHeaders };
     let gb: GuardBody | undefined;
     const guardBody = (): GuardBody => (gb ??= { raw: this.bodyBuffer(), ...(this.req.headers['content-type'] ? { contentType: this.req.headers['content-type'].split(';')[0]!.trim().toLowerCase() } : {}), ...(this.req.headers['content-encoding'] ? { contentEncoding: this.req.headers['content-encoding'] } : {}) });
-    // Guards that may vouch (signature) run before the decision; validation guards only once it lets the body through.
-    for (const g of route.guards) {
-      if (g.afterVerdict) continue;
-      const o = g.checkBody?.(guardHead, guardBody());
-      if (!o) continue;
-      if ('refusal' in o) return this.guardRefused(g.name, o.refusal);
-      vouchedBy = o.vouched;
-    }
-    const decision: Decision | null = all.length > 0 ? decide(all, route, rt.config.blockStatus, vouchedBy) : null;
+    const before = guardsBeforeVerdict(route.guards, guardHead, guardBody);
+    if ('refusal' in before) return this.guardRefused(before.guard, before.refusal);
+    const decision: Decision | null = all.length > 0 ? decide(all, route, rt.config.blockStatus, before.vouchedBy) : null;
     if (decision?.block) return this.block(decision);
-    for (const g of route.guards) {
-      if (!g.afterVerdict) continue;
-      const o = g.checkBody?.(guardHead, { ...guardBody(), verdictPassed: true });
-      if (o && 'refusal' in o) {
-        if (decision) this.logFindings(decision);
-        return this.guardRefused(g.name, o.refusal);
-      }
+    const after = guardsAfterVerdict(route.guards, guardHead, guardBody);
+    if (after) {
+      if (decision) this.logFindings(decision);
+      return this.guardRefused(after.guard, after.refusal);
     }
     if (decision) this.logFindings(decision);
     if (rt.upstream === null) return this.allow(decision);

@@ -2,19 +2,23 @@
  * WebSocket upgrades: the head is checked and inspected like any request
  * (framing, route, engine head findings); then the upstream connection is
  * opened and, after its 101, bytes are relayed both ways. Message contents are
- * not inspected. A route can refuse upgrades (`websocket: deny`). h2c and any
+ * not inspected. Route guards apply as to a body-less GET (a signed route needs
+ * a signature over the empty body). A route can refuse upgrades (`websocket: deny`). h2c and any
  * protocol other than websocket are refused.
  */
-import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { pipeline } from 'node:stream';
 import { decide } from '../policy/decide.js';
 import { hostOnly, normalizePath } from '../policy/match.js';
 import { selectRoute } from '../policy/compile.js';
+import type { GuardBody } from '../policy/guards/guard.js';
+import { guardsAfterVerdict, guardsBeforeVerdict, guardsOnHead } from '../policy/guards/run.js';
 import { checkRequestHead } from './framing.js';
 import { requestIdFor } from './request-id.js';
 import type { Runtime } from './runtime.js';
 
+const EMPTY_BODY: GuardBody = { raw: Buffer.alloc(0) };
 const PASSED = new Set(['sec-websocket-key', 'sec-websocket-version', 'sec-websocket-protocol', 'sec-websocket-extensions', 'origin', 'user-agent', 'cookie', 'authorization', 'x-request-id']);
 
 export function handleUpgrade(rt: Runtime, req: IncomingMessage, socket: Socket, head: Buffer, closing: boolean): void {
@@ -23,7 +27,7 @@ export function handleUpgrade(rt: Runtime, req: IncomingMessage, socket: Socket,
     rt.logger.info({ requestId: id, code, status, reason, msg: 'upgrade refused' });
     rt.metrics.requests.inc({ route: '-', action: 'refused' });
     const body = JSON.stringify({ error: reason, code, requestId: id });
-    socket.end(`HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Bad Request'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   };
   if (closing) return deny(503, 'DW_ERR_SHUTTING_DOWN', 'the proxy is shutting down');
   const upstream = rt.upstream;
@@ -36,14 +40,23 @@ export function handleUpgrade(rt: Runtime, req: IncomingMessage, socket: Socket,
   if (!path.ok) return deny(400, 'DW_ERR_BAD_FRAMING', path.reason);
   const route = selectRoute(rt.routing, hostOnly(req.headers.host), 'GET', path.path);
   if (route.websocket === 'deny') return deny(403, 'DW_ERR_UPGRADE_REFUSED', 'WebSocket upgrades are not allowed on this route');
-  const tx = rt.engine.begin({ method: 'GET', target: req.url ?? '/', rawHeaders: req.rawHeaders }, route.policy);
+  const requestHead = { method: 'GET', target: req.url ?? '/', rawHeaders: req.rawHeaders };
+  // Route guards apply as to any body-less GET: the head checks, then the body checks on an empty body.
+  const noBody = (): GuardBody => EMPTY_BODY;
+  const headStop = guardsOnHead(route.guards, requestHead);
+  if (headStop) return deny(headStop.refusal.status, headStop.refusal.code, headStop.refusal.reason);
+  const before = guardsBeforeVerdict(route.guards, requestHead, noBody);
+  if ('refusal' in before) return deny(before.refusal.status, before.refusal.code, before.refusal.reason);
+  const tx = rt.engine.begin(requestHead, route.policy);
   if (tx.headFindings.length > 0) {
-    const decision = decide(tx.headFindings, route, rt.config.blockStatus);
+    const decision = decide(tx.headFindings, route, rt.config.blockStatus, before.vouchedBy);
     if (decision.block) {
       const f = decision.primary!;
       return deny(decision.status, f.rule, `blocked (${f.family})`);
     }
   }
+  const after = guardsAfterVerdict(route.guards, requestHead, noBody);
+  if (after) return deny(after.refusal.status, after.refusal.code, after.refusal.reason);
   const headers: string[] = ['host', rt.config.hostHeader === 'upstream' ? upstream.host : (req.headers.host ?? upstream.host)];
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     if (PASSED.has(req.rawHeaders[i]!.toLowerCase())) headers.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
