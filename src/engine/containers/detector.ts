@@ -3,7 +3,8 @@
  * anywhere in a layer (zip local header and end record, gzip, bzip2, xz, 7z,
  * npy, tar's ustar, joblib's ZF, LZ4 frames); `containers-start` runs on
  * every layer but only looks at its first bytes (zlib and LZMA-alone, whose
- * magics are too common to trigger on, and opaque formats such as zstd).
+ * magics are too common to trigger on, opaque formats such as zstd, and raw
+ * deflate in layers decoded from base64/hex: see raw-deflate.ts).
  * Members and decompressed streams go back to the engine as nested layers;
  * anomalies, limits and opaque model containers become findings (see
  * findings.ts).
@@ -16,6 +17,7 @@ import { declaresWeakStream, isModelLayer } from './model.js';
 import { opaqueAtStart, skipEmbedded, strongAt, tarAtStart, weakAtStart } from './sniff.js';
 import { resolveOptions, type ContainerDetectorOptions } from './options.js';
 import { USTAR_MAGIC_OFFSET } from './tar.js';
+import { tryRawDeflate } from './raw-deflate.js';
 
 const T_ZIP_LOCAL = 0;
 const T_ZIP_END = 1;
@@ -112,7 +114,11 @@ function inspectStart(bytes: Uint8Array, layer: LayerInfo, ctx: DetectorContext,
     return;
   }
   const name = opaqueAtStart(bytes);
-  if (name && isModelLayer(layer, ctx)) opaque(ctx, 0, `${name}: opaque container in a model upload`);
+  if (name) {
+    if (isModelLayer(layer, ctx)) opaque(ctx, 0, `${name}: opaque container in a model upload`);
+    return;
+  }
+  tryRawDeflate(bytes, layer, ctx, limits);
 }
 
 /** Build the two container detectors with the given limits (defaults match the shipped config). */
@@ -130,6 +136,8 @@ export function createContainerDetectors(options: ContainerDetectorOptions = {})
     triggers: [],
     // joblib "ZF", zlib 0x78, LZMA-alone 0x5D, legacy lz4 0x02, zstd 0x28, rar "R"
     startBytes: [0x5a, 0x78, 0x5d, 0x02, 0x28, 0x52],
+    // Raw deflate has no magic: layers decoded from base64/hex are tried whatever they start with.
+    decodedAnyStart: true,
     inspect: (bytes, _hits, layer, ctx) => inspectStart(bytes, layer, ctx, limits),
   };
   return [containers, start];

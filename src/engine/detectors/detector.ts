@@ -107,6 +107,11 @@ export interface StructuralDetector {
    * byte skip the call.
    */
   readonly startBytes?: readonly number[];
+  /**
+   * With startBytes: also run on every layer a base64 or hex decoder produced,
+   * whatever its first byte (formats without a magic, such as raw deflate).
+   */
+  readonly decodedAnyStart?: boolean;
   /** Inspect one complete layer. `hits` is sorted by offset and never empty unless `triggers` is empty. */
   inspect(bytes: Uint8Array, hits: readonly TriggerHit[], layer: LayerInfo, ctx: DetectorContext): void;
 }

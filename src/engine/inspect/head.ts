@@ -1,6 +1,6 @@
 /**
- * The request head as layers: the path, every query parameter (name and
- * value), every cookie value and every header value except a short list of
+ * The request head as layers: the path (and its long segments), every query
+ * parameter (name and value), every cookie value and every header value except a short list of
  * framing headers the proxy validates itself. Splitting is deliberately
  * tolerant here (every plausible value is inspected); the decoders then
  * percent-decode, base64-decode ... each value like any other layer.
@@ -35,6 +35,10 @@ export const UNINSPECTED_HEADERS = new Set([
 
 /** Values shorter than this cannot carry a payload of any family. */
 const MIN_VALUE = 4;
+/** Path segments shorter than this are inspected as part of the path only. */
+const MIN_SEGMENT = 16;
+/** Most path segments inspected on their own. */
+const MAX_SEGMENTS = 16;
 
 interface HeadValue {
   readonly text: string;
@@ -51,6 +55,18 @@ export function headValues(head: RequestHead): HeadValue[] {
   const q = target.indexOf('?');
   const path = q === -1 ? target : target.slice(0, q);
   if (path.length >= MIN_VALUE) out.push({ text: path, location: 'path', param: 'path', form: false });
+  // Long path segments on their own too: `/restore/<base64url>` decodes on its own grid, and the
+  // segment (not the whole path) is what a route parameter hands the application.
+  const segments = path.split('/');
+  if (segments.length >= 2) {
+    let n = 0;
+    for (let i = 0; i < segments.length && n < MAX_SEGMENTS; i++) {
+      const seg = segments[i]!;
+      if (seg.length < MIN_SEGMENT) continue;
+      out.push({ text: seg, location: `path-segment:${i}`, param: 'path', form: false });
+      n++;
+    }
+  }
   if (q !== -1) {
     for (const [name, val] of splitPairs(target.slice(q + 1), '&')) {
       if (name.length >= MIN_VALUE) out.push({ text: name, location: `query-name:${clip(name)}`, param: `query:${name}`, form: true });

@@ -221,10 +221,12 @@ export class Inspection {
         }
       }
     }
-    if (this.engine.everyLayerStart[bytes[0]!] === 1) {
+    const decoded = task.producedBy === 'base64' || task.producedBy === 'hex';
+    if (this.engine.everyLayerStart[bytes[0]!] === 1 || decoded) {
       for (const di of this.engine.everyLayer) {
-        const sb = detectors[di]!.startBytes;
-        if (sb === undefined || sb.includes(bytes[0]!)) run(di, []);
+        const d = detectors[di]!;
+        const sb = d.startBytes;
+        if (sb === undefined || sb.includes(bytes[0]!) || (decoded && d.decodedAnyStart === true)) run(di, []);
       }
     }
 

@@ -1,7 +1,8 @@
 /**
- * The JSON view: a strict streaming tokenizer walks the layer; strings with
- * escapes become child value layers (their unescaped bytes differ from the
- * raw text), plain strings become spans when something was matched inside.
+ * The JSON view: a strict streaming tokenizer walks the layer; strings (keys
+ * and values) with escapes become child value layers (their unescaped bytes
+ * differ from the raw text), plain values become spans when something was
+ * matched inside.
  * Polymorphic-typing shapes (type keys, `$types` maps, Jackson wrapper arrays)
  * are reported by the JsonTypeWatcher on parsed keys, so escaped spellings
  * (`"\u0040type"`) count, and judged here (typing.ts).
@@ -15,14 +16,17 @@ import { ruleForViewError } from '../views/errors.js';
 import type { Inspection } from './inspection.js';
 import type { Hit, LayerTask } from './layer.js';
 import type { TextRun } from '../decode/runs.js';
-import { anyIn, interestingStarts, type Span } from './views.js';
+import { anyIn, interestingStarts, type Range, type Span } from './views.js';
 import { judgeShape } from './typing.js';
 
 /** Strings shorter than this, without escapes, hold nothing a decoder could use. */
 const SHORT = 4;
 
-/** Returns the spans of plain strings, or null when the layer is not strict JSON. */
-export function inspectJson(insp: Inspection, task: LayerTask, hits: readonly Hit[], runs: readonly TextRun[], declared: boolean): Span[] | null {
+/**
+ * Returns the spans of plain strings, or null when the layer is not strict JSON. The raw ranges of
+ * strings that became child layers are appended to `covered` (in document order).
+ */
+export function inspectJson(insp: Inspection, task: LayerTask, hits: readonly Hit[], runs: readonly TextRun[], declared: boolean, covered: Range[] = []): Span[] | null {
   const bytes = task.bytes;
   const starts = interestingStarts(hits, runs);
   const spans: Span[] = [];
@@ -31,6 +35,22 @@ export function inspectJson(insp: Inspection, task: LayerTask, hits: readonly Hi
   const limits = insp.policy.limits;
 
   const strings = {
+    // Keys are strings too: an application may read a key as a document. Escaped keys become
+    // child layers like escaped values (plain ones are covered by the layer's own scan).
+    onKey(parent: JsonPointer, key: string, raw: JsonStringRaw) {
+      if (!raw.hadEscapes || key.length < SHORT) return;
+      const ptr = parent.toString();
+      children.push({
+        bytes: Buffer.from(key, 'utf8'),
+        location: `${task.location}>json-key:${ptr || '/'}`,
+        depth: task.depth,
+        views: task.views + 1,
+        isValue: true,
+        param: `json:${ptr}`,
+        producedBy: 'json',
+      });
+      covered.push({ start: raw.start, end: raw.end });
+    },
     onStringBytes(pointer: JsonPointer, buf: Uint8Array, s: number, e: number, raw: JsonStringRaw) {
       if (raw.hadEscapes) {
         if (e - s < SHORT) return;
@@ -44,6 +64,7 @@ export function inspectJson(insp: Inspection, task: LayerTask, hits: readonly Hi
           param: `json:${ptr}`,
           producedBy: 'json',
         });
+        covered.push({ start: raw.start, end: raw.end });
       } else if (raw.end - raw.start >= SHORT && anyIn(starts, raw.start, raw.end)) {
         const ptr = pointer.toString();
         spans.push({ start: raw.start, end: raw.end, param: `json:${ptr}`, label: `json:${ptr || '/'}` });
@@ -56,7 +77,10 @@ export function inspectJson(insp: Inspection, task: LayerTask, hits: readonly Hi
   const handlers: JsonHandlers = {
     onOpen: w.onOpen!,
     onClose: w.onClose!,
-    onKey: w.onKey!,
+    onKey(parent, key, raw) {
+      w.onKey!(parent, key, raw);
+      strings.onKey(parent, key, raw);
+    },
     onNumber: w.onNumber!,
     onLiteral: w.onLiteral!,
     onStringBytes(pointer, buf, s, e, raw) {
@@ -91,5 +115,6 @@ export function inspectJson(insp: Inspection, task: LayerTask, hits: readonly Hi
   }
   for (const c of children) insp.add(c);
   spans.sort((a, b) => a.start - b.start);
+  covered.sort((a, b) => a.start - b.start);
   return spans;
 }

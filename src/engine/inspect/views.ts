@@ -1,6 +1,7 @@
 /**
  * Structured views of a layer, chosen by its media type (or sniffed): JSON,
- * application/x-www-form-urlencoded and multipart/form-data. Each view
+ * application/x-www-form-urlencoded and multipart/form-data; plus the reading
+ * in a declared non-ASCII charset (view-charset.ts). Each view
  * splits the layer into child layers with a parameter name (for exclusions)
  * and reports a malformed-input finding when the layer declares a format it
  * does not follow (strict where parsers disagree).
@@ -17,6 +18,7 @@ import type { TextRun } from '../decode/runs.js';
 import { inspectJson } from './view-json.js';
 import { inspectForm } from './view-form.js';
 import { inspectMultipart } from './view-multipart.js';
+import { inspectDeclaredCharset } from './view-charset.js';
 
 export interface Span {
   readonly start: number;
@@ -29,12 +31,25 @@ export interface Span {
 
 export type ViewKind = 'json' | 'form' | 'multipart' | null;
 
+/** A byte range of the layer. */
+export interface Range {
+  readonly start: number;
+  readonly end: number;
+}
+
 /** What the view step did with a layer. */
 export interface ViewOutcome {
   readonly kind: ViewKind;
   /** The layer parsed as that view (false: not applicable, or refused). */
   readonly ok: boolean;
   readonly spans: readonly Span[];
+  /**
+   * Raw ranges of values that became child layers because decoding changed them (JSON strings with
+   * escapes, form values with `%XX`/`+`), sorted. The child holds the whole decoded value; a base64
+   * or hex run found in the raw text there is only a piece of it (cut at an escape), so the decoders
+   * leave it to the child instead of judging a truncated fragment.
+   */
+  readonly covered?: readonly Range[];
 }
 
 const NO_VIEW: ViewOutcome = { kind: null, ok: false, spans: [] };
@@ -54,15 +69,18 @@ export function viewFor(task: LayerTask): { kind: ViewKind; declared: boolean } 
 }
 
 export function applyViews(insp: Inspection, task: LayerTask, hits: readonly Hit[], runs: readonly TextRun[]): ViewOutcome {
+  inspectDeclaredCharset(insp, task);
   const { kind, declared } = viewFor(task);
   switch (kind) {
     case 'json': {
-      const spans = inspectJson(insp, task, hits, runs, declared);
-      return spans === null ? { kind, ok: false, spans: [] } : { kind, ok: true, spans };
+      const covered: Range[] = [];
+      const spans = inspectJson(insp, task, hits, runs, declared, covered);
+      return spans === null ? { kind, ok: false, spans: [] } : { kind, ok: true, spans, covered };
     }
     case 'form': {
-      const spans = inspectForm(insp, task, hits, runs);
-      return spans === null ? { kind, ok: false, spans: [] } : { kind, ok: true, spans };
+      const covered: Range[] = [];
+      const spans = inspectForm(insp, task, hits, runs, covered);
+      return spans === null ? { kind, ok: false, spans: [] } : { kind, ok: true, spans, covered };
     }
     case 'multipart':
       return { kind, ok: inspectMultipart(insp, task), spans: [] };
@@ -83,6 +101,21 @@ export function sniffJson(b: Uint8Array): boolean {
 
 function isWs(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+/** The range of sorted, disjoint `ranges` containing `offset`, if any (binary search). */
+export function rangeAt(ranges: readonly Range[] | undefined, offset: number): Range | undefined {
+  if (!ranges) return undefined;
+  let lo = 0;
+  let hi = ranges.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = ranges[mid]!;
+    if (offset < r.start) hi = mid - 1;
+    else if (offset >= r.end) lo = mid + 1;
+    else return r;
+  }
+  return undefined;
 }
 
 /** True when some hit start or run start lies in [start, end). `starts` is sorted. */

@@ -69,11 +69,16 @@ function declarationsCount(layer: LayerInfo): boolean {
   return !layer.isValue && !layer.location.startsWith(LABEL_PREFIX) && !layer.location.includes('>' + LABEL_PREFIX);
 }
 
-function nest(ctx: DetectorContext, layer: LayerInfo, text: Uint8Array, encoding: string): void {
+/**
+ * Hand a transcoded reading back. A speculative reading (UTF-7 guessed without a declaration) does not
+ * inherit the layer's media type: it is another document, and a declared JSON or form view must not
+ * refuse it for not being JSON.
+ */
+function nest(ctx: DetectorContext, layer: LayerInfo, text: Uint8Array, encoding: string, speculative = false): void {
   ctx.nested(text, LABEL_PREFIX + encoding, {
     decoder: true,
     isValue: layer.isValue,
-    ...(layer.contentType !== undefined ? { contentType: layer.contentType } : {}),
+    ...(layer.contentType !== undefined && !speculative ? { contentType: layer.contentType } : {}),
     ...(layer.filename !== undefined ? { filename: layer.filename } : {}),
   });
 }
@@ -123,18 +128,31 @@ function startsWithMarkup(text: Uint8Array): boolean {
   return false;
 }
 
-const LT_BANG = Buffer.from('<!', 'latin1');
-const LT_QMARK = Buffer.from('<?', 'latin1');
+/**
+ * Markup that makes a UTF-7 reading worth inspecting: a DOCTYPE, an entity declaration or an XML
+ * declaration. Any `<!` or `<?` is not enough: base64 text (cookies, JSON fields, base64 of UTF-16)
+ * contains `+ADw` by chance, and its UTF-7 reading is noise in which `<!` turns up now and then.
+ */
+const REVEALING = ['<!doctype', '<!entity', '<?xml'].map((s) => Buffer.from(s, 'latin1'));
 
-/** `+ADw` (UTF-7 for `<`) without a UTF-7 declaration: nest the UTF-7 reading when it reveals markup. */
+/** `+ADw` (UTF-7 for `<`) without a UTF-7 declaration: nest the UTF-7 reading when it reveals a prolog. */
 function smuggledUtf7(bytes: Uint8Array, layer: LayerInfo, ctx: DetectorContext, maxOut: number): void {
   const r = transcodeLenient(bytes, 'utf-7', maxOut, 0);
   if (isTranscodeError(r)) return;
-  const text = Buffer.from(r.out.buffer, r.out.byteOffset, r.out.byteLength);
-  const raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const revealed =
-    countOf(text, LT_BANG) > countOf(raw, LT_BANG) || countOf(text, LT_QMARK) > countOf(raw, LT_QMARK);
-  if (revealed) nest(ctx, layer, r.out, 'utf-7');
+  const text = lowerAscii(r.out);
+  const raw = lowerAscii(bytes);
+  const revealed = REVEALING.some((needle) => countOf(text, needle) > countOf(raw, needle));
+  if (revealed) nest(ctx, layer, r.out, 'utf-7', true);
+}
+
+/** ASCII lower-case copy (bounded by the transcoding limit for the reading, by the layer for the raw bytes). */
+function lowerAscii(b: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(b.length);
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    out[i] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
+  }
+  return out;
 }
 
 const MAX_COUNT = 1024;
