@@ -125,6 +125,32 @@ export function decompress(kind: StreamKind, input: Uint8Array, limits: Decompre
   }
 }
 
+/** A complete stream: no error and nothing but zero padding after it. */
+const clean = (r: DecodeResult): boolean => r.error === undefined && (r.warnings === undefined || r.warnings.length === 0);
+
+/**
+ * `Content-Encoding: deflate`. RFC 9110 names the zlib format, yet some
+ * servers (ASP.NET Core's request decompression, old IIS) read raw deflate.
+ * Whichever reading is a complete stream is the body; a body complete under
+ * both readings would be read differently by different applications, so it
+ * is refused rather than guessed.
+ */
+function inflateDeflateCoding(body: Uint8Array, limits: DecompressLimits): DecodeResult {
+  if (isZlibHeader(body, 0)) {
+    const z = inflateZlib(body, limits);
+    if (clean(z) && clean(inflateRaw(body, limits))) {
+      return failed(stop('malformed', 'deflate body is a complete stream both as zlib and as raw deflate (ambiguous)', 0));
+    }
+    if (!z.error || z.error.kind === 'limit') return z;
+    // Not a zlib stream after all: maybe raw deflate whose first bytes look like a zlib header.
+    const raw = inflateRaw(body, limits);
+    return clean(raw) || raw.error?.kind === 'limit' ? raw : z;
+  }
+  const raw = inflateRaw(body, limits);
+  if (raw.error && raw.error.kind !== 'limit') return failed(stop('malformed', 'deflate body is neither a zlib nor a raw deflate stream', raw.error.offset));
+  return raw;
+}
+
 /**
  * Decode a request body for one HTTP Content-Encoding token (`gzip`,
  * `deflate`, `br`; `identity` returns the input). Other tokens come back as
@@ -135,11 +161,7 @@ export function decodeContentEncoding(token: string, body: Uint8Array, limits: D
   const t = token.trim().toLowerCase();
   if (t === 'identity') return { output: body, consumed: body.length };
   if (t === 'gzip') return gunzip(body, limits);
-  if (t === 'deflate') {
-    // RFC 9110 "deflate" is the zlib format; refuse raw deflate instead of guessing.
-    if (!isZlibHeader(body, 0)) return failed(stop('malformed', 'deflate content-encoding without a zlib header', 0));
-    return inflateZlib(body, limits);
-  }
+  if (t === 'deflate') return inflateDeflateCoding(body, limits);
   if (t === 'br') return unbrotli(body, limits);
   return failed(stop('unsupported', 'content-encoding is not supported', 0));
 }

@@ -13,9 +13,8 @@ import { CARRIERS, type Carrier } from './carriers.js';
 import { VARIANTS, VARIANT_REFUSALS } from './variants.js';
 import { describeOutcome, runRequest } from './run.js';
 
-/** Carriers the engine refuses outright, whatever they carry (RFC 9110 `deflate` is zlib; raw deflate is refused). */
+/** Carriers the engine refuses outright, whatever they carry. */
 const CARRIER_REFUSALS: Readonly<Record<string, string>> = {
-  'deflate-raw-ce': 'DW-PROTOCOL-107',
   ...VARIANT_REFUSALS,
 };
 

@@ -13,7 +13,6 @@ import { describeOutcome, runRequest } from './run.js';
 
 /** Carriers refused whatever they carry (robustness notes: strict where parsers disagree). */
 const BY_DESIGN: Readonly<Record<string, string>> = {
-  'deflate-raw-ce': 'raw deflate under Content-Encoding: deflate (RFC 9110 says zlib)',
   'stacked-gzip-gzip-ce': 'stacked Content-Encoding',
   'nested-gzip-gzip-ce': 'the decoded body is gzip, not the declared JSON/form',
   'multipart-filename-star': 'RFC 2231 filename* (RFC 7578 forbids it)',

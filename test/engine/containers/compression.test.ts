@@ -131,11 +131,74 @@ describe('Content-Encoding for the engine', () => {
     expect(Buffer.from(decodeContentEncoding(' Deflate ', zlib.deflateSync(TEXT)).output)).toEqual(TEXT);
     expect(Buffer.from(decodeContentEncoding('br', zlib.brotliCompressSync(TEXT)).output)).toEqual(TEXT);
     expect(decodeContentEncoding('identity', TEXT).output).toBe(TEXT);
-    expect(decodeContentEncoding('deflate', zlib.deflateRawSync(TEXT)).error?.kind).toBe('malformed');
     expect(decodeContentEncoding('x-gzip', zlib.gzipSync(TEXT)).error?.kind).toBe('unsupported');
     expect(decodeContentEncoding('compress', TEXT).error?.kind).toBe('unsupported');
   });
 });
+
+describe('Content-Encoding: deflate, zlib or raw', () => {
+  it('reads raw deflate too (ASP.NET Core and old IIS clients send it)', () => {
+    expect(Buffer.from(decodeContentEncoding('deflate', zlib.deflateRawSync(TEXT)).output)).toEqual(TEXT);
+    const evil = fixture('pickle.evil.p4');
+    expect(Buffer.from(decodeContentEncoding('deflate', zlib.deflateRawSync(evil)).output)).toEqual(evil);
+  });
+  it('refuses bytes that are neither, and trailing bytes after either', () => {
+    expect(decodeContentEncoding('deflate', Buffer.from('not compressed at all')).error?.kind).toBe('malformed');
+    const r = decodeContentEncoding('deflate', Buffer.concat([zlib.deflateRawSync(TEXT), Buffer.from('tail')]));
+    expect(r.warnings?.[0]?.reason ?? r.error?.reason).toMatch(/trailing|neither/);
+  });
+  it('refuses a body that is a complete stream both as zlib and as raw deflate', () => {
+    const both = ambiguousDeflate();
+    expect(decodeContentEncoding('deflate', both).error?.reason).toMatch(/ambiguous/);
+  });
+  it('a raw deflate stream that merely starts like a zlib header is still read as raw', () => {
+    for (let i = 0; i < 2000; i++) {
+      const data = Buffer.from(`payload ${i} ${'x'.repeat(i % 50)}`);
+      const raw = zlib.deflateRawSync(data, { level: i % 10 });
+      const r = decodeContentEncoding('deflate', raw);
+      expect(r.error, `sample ${i}`).toBeUndefined();
+      expect(Buffer.from(r.output)).toEqual(data);
+    }
+  });
+});
+
+/**
+ * Bytes that are a complete zlib stream and a complete raw deflate stream. The zlib header 78 01 reads,
+ * as raw deflate, as a non-final stored block (0x78: BFINAL 0, BTYPE 00) whose LEN is 01 + the first
+ * byte of the zlib data; the zlib data is one final stored block sized so that its LEN is the raw
+ * block's NLEN; inside its payload sits a second, final raw stored block that runs to the very end,
+ * over the zlib Adler-32.
+ */
+function ambiguousDeflate(): Buffer {
+  const rawLen1 = 0x01 | (0x01 << 8); // FLG 0x01, then the zlib data's first byte 0x01 (final stored)
+  const zLen = ~rawLen1 & 0xffff; // zlib stored LEN = raw NLEN
+  const total = 2 + 5 + zLen + 4;
+  const out = Buffer.alloc(total, 0x41);
+  out[0] = 0x78;
+  out[1] = 0x01;
+  out[2] = 0x01;
+  out.writeUInt16LE(zLen, 3);
+  out.writeUInt16LE(~zLen & 0xffff, 5);
+  const q = 5 + rawLen1; // second raw block header, inside the zlib payload
+  const len3 = total - (q + 5);
+  out[q] = 0x01;
+  out.writeUInt16LE(len3, q + 1);
+  out.writeUInt16LE(~len3 & 0xffff, q + 3);
+  out.writeUInt32BE(adler32(out.subarray(7, 7 + zLen)), 7 + zLen);
+  expect(Buffer.from(zlib.inflateSync(out)).length).toBe(zLen);
+  expect(Buffer.from(zlib.inflateRawSync(out)).length).toBe(rawLen1 + len3);
+  return out;
+}
+
+function adler32(b: Uint8Array): number {
+  let a = 1;
+  let c = 0;
+  for (const x of b) {
+    a = (a + x) % 65521;
+    c = (c + a) % 65521;
+  }
+  return ((c << 16) | a) >>> 0;
+}
 
 describe('properties', () => {
   const kinds: StreamKind[] = ['gzip', 'zlib', 'deflate', 'brotli', 'bzip2', 'xz', 'lzma', 'joblib-zfile'];
