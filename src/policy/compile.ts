@@ -67,7 +67,8 @@ function compilePolicy(name: string, p: PolicyConfig, config: Config): CompiledP
     rule: e.rule.endsWith('*') ? e.rule.slice(0, -1) : e.rule,
     prefix: e.rule.endsWith('*'),
     reason: e.reason,
-    ...(e.param !== undefined ? { param: e.param } : {}),
+    // Header names are case-insensitive; findings name them in lower case.
+    ...(e.param !== undefined ? { param: e.param.startsWith('header:') ? e.param.toLowerCase() : e.param } : {}),
     ...(e.pointer !== undefined ? { pointer: e.pointer } : {}),
   }));
   return {

@@ -4,7 +4,7 @@
  * every command; refusing Node's insecure parser; log mode forwarding.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -24,7 +24,7 @@ function tmpFile(name: string, content: string): string {
 
 describe('check-config', () => {
   it('exits 0 on the shipped default config and the examples', () => {
-    for (const f of ['config/default.yaml']) {
+    for (const f of ['config/default.yaml', ...readdirSync('config/examples').filter((n) => n.endsWith('.yaml')).map((n) => `config/examples/${n}`)]) {
       const r = run(['check-config', f]);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain('valid');

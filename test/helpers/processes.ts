@@ -121,8 +121,15 @@ export async function startProxy(configYaml: string, args: string[] = [], env: R
     const found = logs.find(pred);
     if (found) return Promise.resolve(found);
     return new Promise<Record<string, unknown>>((resolve, reject) => {
-      waiters.push({ pred, resolve });
-      child.once('exit', (code) => reject(new Error(`proxy exited (${code}) before the expected log line; stderr: ${stderr.join('')}`)));
+      const onExit = (code: number | null) => reject(new Error(`proxy exited (${code}) before the expected log line; stderr: ${stderr.join('')}`));
+      child.once('exit', onExit);
+      waiters.push({
+        pred,
+        resolve: (l) => {
+          child.off('exit', onExit);
+          resolve(l);
+        },
+      });
     });
   };
   const started = await waitForLog((l) => l.msg === 'deserwall listening');

@@ -29,7 +29,7 @@ policies:
   ex-cookie:
     exclusions: [{ rule: DW-PICKLE-001, param: "cookie:x", reason: "cookie x is an opaque blob" }]
   ex-header:
-    exclusions: [{ rule: DW-PICKLE-001, param: "header:x-data", reason: "X-Data is only logged" }]
+    exclusions: [{ rule: DW-PICKLE-001, param: "header:X-Data", reason: "X-Data is only logged" }]
   ex-multipart:
     exclusions: [{ rule: DW-XML-001, param: "multipart:x", reason: "part x is stored, never parsed" }]
   ex-pointer:
@@ -112,7 +112,7 @@ describe('by parameter', () => {
     expectBlocked(await send(proxy, '/ex/cookie', { headers: [`Cookie: y=${PICKLE_B64}`] }), 'DW-PICKLE-001');
   });
 
-  it('header:x-data — that header passes (any case on the wire), another header does not', async () => {
+  it('header:X-Data — that header passes (any case on the wire and in the config), another header does not', async () => {
     await expectExcluded(await send(proxy, '/ex/header', { headers: [`X-Data: ${PICKLE_B64}`] }), 'DW-PICKLE-001', 'X-Data is only logged');
     await expectExcluded(await send(proxy, '/ex/header', { headers: [`x-DATA: ${PICKLE_B64}`] }), 'DW-PICKLE-001', 'X-Data is only logged');
     expectBlocked(await send(proxy, '/ex/header', { headers: [`X-Other: ${PICKLE_B64}`] }), 'DW-PICKLE-001');
