@@ -116,9 +116,8 @@ describe('JEP 290 limits from the filter (boundaries as the JDK draws them)', ()
     await expectBlocked(chain(21), 'maxdepth', 413);
   });
 
-  // The JDK accepts a chain exactly 20 deep; the engine counts the closing TC_NULL as one more level
-  // (src/engine/detectors/java/parser.ts beginObject), see the policies report. Flip to it() once fixed.
-  it.fails('maxdepth=20: a DTO chain exactly 20 deep passes, as in the JDK (fails today: off by one)', async () => {
+  // The closing TC_NULL is one level deeper, but the JDK calls no filter for it.
+  it('maxdepth=20: a DTO chain exactly 20 deep passes, as in the JDK', async () => {
     await expectPasses(chain(20));
   });
 
@@ -128,9 +127,8 @@ describe('JEP 290 limits from the filter (boundaries as the JDK draws them)', ()
   });
 
   // The JDK counts every new class descriptor as a reference (ObjectInputStream.readNonProxyDesc:
-  // totalObjectRefs++ before the superclass descriptor) and rejects 9 998; the engine does not count
-  // descriptors and lets it through. See the policies report. Flip to it() once fixed.
-  it.fails('maxrefs=10000: 9 998 strings + a back-reference are blocked, as in the JDK (fails today: descriptors not counted)', async () => {
+  // totalObjectRefs++ before the superclass descriptor) and rejects 9 998.
+  it('maxrefs=10000: 9 998 strings + a back-reference are blocked, as in the JDK', async () => {
     await expectBlocked(strings(9998), 'maxrefs', 413);
   });
 

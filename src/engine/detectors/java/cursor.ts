@@ -100,6 +100,10 @@ export abstract class StreamCursor {
     if (counted) this.depth++;
     return t;
   }
+  /** A point where the JDK would call the deserialization filter, at this nesting depth (JEP 290 maxdepth). */
+  protected filterDepth(d: number): void {
+    if (d > this.st.maxDepth) this.st.maxDepth = d;
+  }
   protected popTask(): void {
     const t = this.stack.pop();
     if (t === undefined) return;

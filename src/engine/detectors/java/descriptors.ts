@@ -60,6 +60,7 @@ export abstract class DescriptorReader extends StreamCursor {
         this.result = -1;
         return;
       case TC_REFERENCE: {
+        this.filterDepth(this.depth);
         const h = this.readHandle();
         if (h < 0) return;
         if (this.handles.kindOf(h) !== H_DESC) {
@@ -73,9 +74,11 @@ export abstract class DescriptorReader extends StreamCursor {
         return;
       }
       case TC_CLASSDESC:
+        this.filterDepth(this.depth);
         this.readNewClassDesc();
         return;
       case TC_PROXYCLASSDESC:
+        this.filterDepth(this.depth);
         this.readNewProxyDesc();
         return;
       default:
@@ -212,8 +215,13 @@ export abstract class DescriptorReader extends StreamCursor {
     this.descs.push({ ref: null, flags: SC_SERIALIZABLE, proxy: true, primSize: 0, objFields: 0, elemPrimSize: 0, elemIsByte: false, superId: -2, chain: null });
     this.pushDescTail(id);
   }
-  /** After a new descriptor: its class annotation, then its superclass descriptor. */
+  /**
+   * After a new descriptor: its class annotation, then its superclass descriptor. As in the JDK's
+   * readNonProxyDesc/readProxyDesc, a new descriptor counts as one object reference (maxrefs) and its
+   * superclass descriptor is read one level deeper (maxdepth).
+   */
   protected pushDescTail(id: number): void {
+    this.st.refs++;
     const t = this.pushTask(T_DESC_SUPER, false);
     if (t === null) return;
     t.n = id;
@@ -222,9 +230,11 @@ export abstract class DescriptorReader extends StreamCursor {
   protected stepDescSuper(t: Task): void {
     if (t.step === 0) {
       t.step = 1;
+      this.depth++;
       this.readClassDesc();
       return;
     }
+    this.depth--;
     const desc = this.descs[t.n];
     if (desc !== undefined) {
       desc.superId = this.result;

@@ -230,9 +230,11 @@ export class StreamParser extends DescriptorReader {
       this.fail('limit', 'object nesting too deep', 'maxDepth');
       return;
     }
-    if (d > this.st.maxDepth) this.st.maxDepth = d;
     const tag = this.buf[this.pos] as number;
     this.pos++;
+    // The filter depth is where the JDK calls the filter: TC_NULL and strings never do; objects,
+    // arrays, classes and enums do when their class descriptor is read (readClassDesc).
+    if (tag === TC_REFERENCE || tag === TC_CLASSDESC || tag === TC_PROXYCLASSDESC) this.filterDepth(d);
     switch (tag) {
       case TC_NULL:
         return;
