@@ -122,11 +122,8 @@ describe('by parameter', () => {
     expectBlocked(await send(proxy, '/ex/multipart', { body: multipart('y', XXE), contentType: 'multipart/form-data; boundary=BB' }), 'DW-XML-001');
   });
 
-  // Engine attribution bug (see the policies report): a payload inside a multipart part is reported twice,
-  // once as `body>multipart[x]` with param multipart:x and once by the raw body scan as `body` with no
-  // param. The exclusion skips the first; the second still blocks. Flip to it() once the engine attributes
-  // raw-body matches inside a part to that part.
-  it.fails('multipart:x — part x passes (fails today: the raw body scan reports the same finding without a param)', async () => {
+  // The raw body scan sees the payload too: it is attributed to the part (multipart:x), not to the body.
+  it('multipart:x — part x passes', async () => {
     await expectExcluded(await send(proxy, '/ex/multipart', { body: multipart('x', XXE), contentType: 'multipart/form-data; boundary=BB' }), 'DW-XML-001', 'part x is stored, never parsed');
   });
 });

@@ -3,6 +3,8 @@
  * each part (its decoded bytes when it declares base64 or quoted-printable
  * transfer encoding) becomes a child layer with its own media type and file
  * name, so a pickle in a file part or XML in a field is inspected like a body.
+ * Each part's raw range is a span, so what the body's own scan finds inside a
+ * part is attributed to it (`multipart:name`) as the part layer's findings are.
  * Ambiguous multipart (see src/engine/views/multipart.ts) is refused.
  */
 import { MultipartParser, multipartFromContentType } from '../views/multipart.js';
@@ -10,11 +12,13 @@ import { ruleForViewError } from '../views/errors.js';
 import type { PartInfo } from '../views/multipart.js';
 import type { Inspection } from './inspection.js';
 import type { LayerTask } from './layer.js';
+import type { Span } from './views.js';
 
-/** Returns true when the body parsed; false (with a refusal recorded) otherwise. */
-export function inspectMultipart(insp: Inspection, task: LayerTask): boolean {
+/** Returns the parts' spans when the body parsed; null (with a refusal recorded) otherwise. */
+export function inspectMultipart(insp: Inspection, task: LayerTask): Span[] | null {
   const limits = insp.policy.limits;
   const parts: LayerTask[] = [];
+  const spans: Span[] = [];
   let current: PartInfo | null = null;
   let data: Uint8Array[] = [];
   let size = 0;
@@ -30,9 +34,10 @@ export function inspectMultipart(insp: Inspection, task: LayerTask): boolean {
         data.push(Buffer.from(chunk));
         size += chunk.length;
       },
-      onPartEnd() {
+      onPartEnd(bodyEnd) {
         const p = current!;
         const label = p.filename !== undefined ? `multipart[${clip(p.name)}:${clip(p.filename)}]` : `multipart[${clip(p.name)}]`;
+        spans.push({ start: p.offset, end: bodyEnd, param: `multipart:${p.name}`, label });
         parts.push({
           bytes: data.length === 1 ? data[0]! : Buffer.concat(data, size),
           location: `${task.location}>${label}${p.encoded ? `>${p.transferEncoding}` : ''}`,
@@ -57,17 +62,17 @@ export function inspectMultipart(insp: Inspection, task: LayerTask): boolean {
   if (!(parser instanceof MultipartParser)) {
     const e = parser.error;
     insp.refusal(task, ruleForViewError(e), e.kind === 'limit' ? 'limit' : e.kind === 'unsupported' ? 'unsupported' : 'malformed', `multipart body refused: ${e.message}`, e.offset, e.limit);
-    return false;
+    return null;
   }
   parser.write(task.bytes);
   const result = parser.end();
   if (!result.ok) {
     const e = result.error;
     insp.refusal(task, ruleForViewError(e), e.kind === 'limit' ? 'limit' : e.kind === 'unsupported' ? 'unsupported' : 'malformed', `multipart body refused: ${e.message}`, e.offset, e.limit);
-    return false;
+    return null;
   }
   for (const p of parts) insp.add(p);
-  return true;
+  return spans;
 }
 
 function clip(s: string): string {

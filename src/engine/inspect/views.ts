@@ -82,8 +82,10 @@ export function applyViews(insp: Inspection, task: LayerTask, hits: readonly Hit
       const spans = inspectForm(insp, task, hits, runs, covered);
       return spans === null ? { kind, ok: false, spans: [] } : { kind, ok: true, spans, covered };
     }
-    case 'multipart':
-      return { kind, ok: inspectMultipart(insp, task), spans: [] };
+    case 'multipart': {
+      const spans = inspectMultipart(insp, task);
+      return spans === null ? { kind, ok: false, spans: [] } : { kind, ok: true, spans };
+    }
     default:
       return NO_VIEW;
   }

@@ -61,7 +61,8 @@ export interface MultipartHandlers {
   onPartData?(chunk: Uint8Array): void;
   /** For base64/quoted-printable parts only: the encoded bytes as received. */
   onPartRawData?(chunk: Uint8Array): void;
-  onPartEnd?(): void;
+  /** The part ended; `bodyEnd` is the absolute offset just past its body (the CR before the delimiter). */
+  onPartEnd?(bodyEnd: number): void;
   onError?(error: ViewError): void;
   onEnd?(): void;
 }
@@ -390,7 +391,7 @@ export class MultipartParser {
     }
     this.part = undefined;
     this.decoder = undefined;
-    this.h.onPartEnd?.();
+    this.h.onPartEnd?.(abs);
     return true;
   }
 }

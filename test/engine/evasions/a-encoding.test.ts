@@ -78,10 +78,12 @@ describe('A. encoding and transport', () => {
     expect(rules(zlib.deflateSync(p4), { contentEncoding: 'deflate' })).toContain('DW-PICKLE-001');
     expect(rules(zlib.brotliCompressSync(p4), { contentEncoding: 'br' })).toContain('DW-PICKLE-001');
     expect(rules(zlib.gzipSync(xxe), { contentType: 'application/xml', contentEncoding: 'gzip' })).toContain('DW-XML-001');
-    // Stacked, unknown and raw-deflate codings are refused (415/400), never forwarded uninspected.
+    // Raw deflate under `deflate` (what ASP.NET Core reads) is decoded too.
+    expect(rules(zlib.deflateRawSync(p4), { contentEncoding: 'deflate' })).toContain('DW-PICKLE-001');
+    // Stacked and unknown codings are refused (415), never forwarded uninspected; so are bytes that are no deflate stream.
     expect(rules(zlib.gzipSync(zlib.gzipSync(p4)), { contentEncoding: 'gzip, gzip' })).toContain('DW-PROTOCOL-106');
     expect(rules(p4, { contentEncoding: 'compress' })).toContain('DW-PROTOCOL-106');
-    expect(rules(zlib.deflateRawSync(p4), { contentEncoding: 'deflate' })).toContain('DW-PROTOCOL-107');
+    expect(rules(p4, { contentEncoding: 'deflate' })).toContain('DW-PROTOCOL-107');
   });
 
   it('E7: a Content-Type the WAF does not parse (text/plain, octet-stream, custom +json, none, a lie)', () => {
