@@ -207,7 +207,7 @@ export const ConfigSchema = Type.Object(
     ),
     audit: Type.Object(
       {
-        enabled: Type.Boolean({ default: false, description: 'Write one JSON audit record per request with findings.' }),
+        enabled: Type.Boolean({ default: false, description: 'Write one JSON audit record per request with findings, and per blocked or refused request (with its error code).' }),
         destination: Type.String({ default: 'stdout', minLength: 1, description: '"stdout" or a file path (rotated by size).' }),
         maxBytes: Type.Integer({ minimum: 1024, default: 10485760, description: 'Rotate the audit file when it reaches this size.' }),
         maxFiles: Type.Integer({ minimum: 1, maximum: 100, default: 5, description: 'Rotated audit files kept (file.1 ... file.N).' }),

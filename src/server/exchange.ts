@@ -21,7 +21,7 @@ import { logDecision, logAccess, type AccessRecord } from './log-lines.js';
 import { requestIdFor } from './request-id.js';
 import { sendJson } from './respond.js';
 import type { Runtime } from './runtime.js';
-import { redactHeaders, requestChannel, type RequestEvent } from '../observe/events.js';
+import { PublishedRequestEvent, requestChannel } from '../observe/events.js';
 
 export interface ExchangeOptions {
   /** The client sent `Expect: 100-continue`; answer 100 once the head checks pass. */
@@ -309,23 +309,26 @@ class Exchange {
 
   private publish(r: AccessRecord): void {
     const q = r.path.indexOf('?');
-    const event: RequestEvent = {
-      time: Date.now(),
-      requestId: r.id,
-      method: r.method,
-      path: q === -1 ? r.path : r.path.slice(0, q),
-      route: r.route,
-      policy: this.route?.policy.name ?? 'default',
-      mode: this.route?.mode ?? this.rt.config.mode,
-      status: r.status,
-      verdict: r.verdict === 'clean' ? 'forwarded' : r.verdict,
-      bytesIn: r.bytesIn,
-      bytesOut: r.bytesOut,
-      durationMs: r.durationMs,
-      findings: this.decision ? this.decision.findings.map((d) => ({ finding: d.finding, action: d.action })) : [],
-      headers: redactHeaders(this.req.rawHeaders),
-      remoteAddress: this.req.socket.remoteAddress ?? '',
-    };
+    const event = new PublishedRequestEvent(
+      {
+        time: Date.now(),
+        requestId: r.id,
+        method: r.method,
+        path: q === -1 ? r.path : r.path.slice(0, q),
+        route: r.route,
+        policy: this.route?.policy.name ?? 'default',
+        mode: this.route?.mode ?? this.rt.config.mode,
+        status: r.status,
+        verdict: r.verdict === 'clean' ? 'forwarded' : r.verdict,
+        bytesIn: r.bytesIn,
+        bytesOut: r.bytesOut,
+        durationMs: r.durationMs,
+        findings: this.decision ? this.decision.findings.map((d) => ({ finding: d.finding, action: d.action })) : [],
+        remoteAddress: this.req.socket.remoteAddress ?? '',
+        ...(r.error !== undefined ? { error: r.error } : {}),
+      },
+      this.req.rawHeaders,
+    );
     requestChannel.publish(event);
   }
 }

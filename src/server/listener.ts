@@ -11,6 +11,7 @@ import { handleExchange } from './exchange.js';
 import type { Runtime } from './runtime.js';
 import { handleUpgrade } from './upgrade.js';
 import { requestIdFor } from './request-id.js';
+import { publishRefusal } from '../observe/events.js';
 
 export class ProxyServer {
   private runtime: Runtime;
@@ -153,8 +154,18 @@ export class ProxyServer {
     const id = requestIdFor(undefined);
     this.runtime.logger.info({ requestId: id, code: ours, parser: code, status, reason, msg: 'request refused' });
     this.runtime.metrics.requests.inc({ route: '-', action: 'refused' });
+    const line = requestLineOf((err as { rawPacket?: Buffer }).rawPacket);
+    publishRefusal({ requestId: id, ...line, status, error: ours, mode: this.runtime.config.mode, remoteAddress: s.remoteAddress ?? '' });
     writeRaw(s, status, ours, reason, id);
   }
+}
+
+/** Method and target of the request line Node's parser refused, as far as they can be read. */
+function requestLineOf(raw: Buffer | undefined): { method: string; target: string } {
+  if (!raw) return { method: '-', target: '-' };
+  const end = raw.indexOf('\r\n');
+  const words = raw.subarray(0, Math.min(end === -1 ? raw.length : end, 2048)).toString('latin1').split(' ');
+  return { method: (words[0] ?? '-').slice(0, 32) || '-', target: words[1] ?? '-' };
 }
 
 const REASONS: Record<number, string> = { 400: 'Bad Request', 405: 'Method Not Allowed', 408: 'Request Timeout', 414: 'URI Too Long', 431: 'Request Header Fields Too Large' };

@@ -15,6 +15,7 @@ import { selectRoute } from '../policy/compile.js';
 import type { GuardBody } from '../policy/guards/guard.js';
 import { guardsAfterVerdict, guardsBeforeVerdict, guardsOnHead } from '../policy/guards/run.js';
 import { checkRequestHead } from './framing.js';
+import { publishRefusal } from '../observe/events.js';
 import { requestIdFor } from './request-id.js';
 import type { Runtime } from './runtime.js';
 
@@ -26,6 +27,7 @@ export function handleUpgrade(rt: Runtime, req: IncomingMessage, socket: Socket,
   const deny = (status: number, code: string, reason: string) => {
     rt.logger.info({ requestId: id, code, status, reason, msg: 'upgrade refused' });
     rt.metrics.requests.inc({ route: '-', action: 'refused' });
+    publishRefusal({ requestId: id, method: req.method ?? '-', target: req.url ?? '-', status, error: code, mode: rt.config.mode, remoteAddress: socket.remoteAddress ?? '', rawHeaders: req.rawHeaders });
     const body = JSON.stringify({ error: reason, code, requestId: id });
     socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   };

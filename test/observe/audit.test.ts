@@ -1,7 +1,7 @@
 /**
  * The audit log end to end: the built proxy (a real process) with a recording
  * upstream, audit records written to a file and to stdout. Checks one JSON
- * line per request with findings (none for clean requests), the request line
+ * line per request with findings or refused (none for clean requests), the request line
  * without its query, redacted secret headers, escaped path and excerpts, the
  * matched rules with location, offset and action, verdict, status, policy,
  * route and mode; and a clear error when the audit file cannot be opened.
@@ -120,6 +120,34 @@ describe('audit log to a file', () => {
     expect(r).toMatchObject({ verdict: 'logged', status: 200, route: 'observe', mode: 'log', request: { method: 'POST', path: '/observe/in' } });
     expect(r.findings.length).toBeGreaterThan(0);
     for (const f of r.findings) expect(f.action).toBe('logged');
+  });
+});
+
+describe('refused requests', () => {
+  // Content-Length with Transfer-Encoding: Node's parser refuses it before any handler runs.
+  it('are audited with their error code, also when the parser refused them (a smuggling attempt is an attack signal)', async () => {
+    const r = await rawRequest(
+      proxy.port,
+      req(['POST /refused/smuggle?k=querysecret HTTP/1.1', 'Host: app.test', 'Content-Type: application/json', 'Content-Length: 7', 'Transfer-Encoding: chunked'], '7\r\n{"a":1}\r\n0\r\n\r\n'),
+    );
+    expect(r.responses[0]?.status).toBe(400);
+    const [lines] = await waitForFiles(dir, [file], ([l]) => l!.some((x) => x.includes('/refused/smuggle')));
+    const rec = records(lines!).find((x) => x.request.path === '/refused/smuggle') as Rec & { error?: string };
+    expect(rec).toMatchObject({ verdict: 'refused', status: 400, request: { method: 'POST' }, error: 'DW_ERR_BAD_FRAMING' });
+    expect(rec.requestId).toBe(JSON.parse(r.responses[0]!.body.toString()).requestId);
+    expect(rec.findings).toEqual([]);
+  });
+
+  it('a request refused by the proxy itself (duplicate Content-Length) names its request id and code', async () => {
+    const r = await rawRequest(
+      proxy.port,
+      req(['POST /refused/dup HTTP/1.1', 'Host: app.test', 'X-Request-Id: refused-2', 'Content-Type: application/json', 'Content-Length: 7', 'Content-Length: 7'], '{"a":1}'),
+    );
+    expect(r.responses[0]?.status).toBe(400);
+    const [lines] = await waitForFiles(dir, [file], ([l]) => l!.some((x) => x.includes('/refused/dup')));
+    const rec = records(lines!).find((x) => x.request.path === '/refused/dup') as Rec & { error?: string };
+    expect(rec.verdict).toBe('refused');
+    expect(rec.error).toMatch(/^DW_ERR_/);
   });
 });
 

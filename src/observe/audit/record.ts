@@ -55,13 +55,18 @@ export interface AuditRecord {
   readonly mode: string;
   readonly bytesIn: number;
   readonly durationMs: number;
+  /** The DW_ERR_* code of a refused request. */
+  readonly error?: string;
   readonly findings: readonly AuditFinding[];
   readonly findingsOmitted?: number;
 }
 
-/** A record is written for every request with findings, and every blocked one. */
+/**
+ * A record is written for every request with findings, every blocked one, and every one refused
+ * before inspection could finish (framing, limits, route guards: the error code says which).
+ */
 export function wantsAudit(e: RequestEvent): boolean {
-  return e.findings.length > 0 || e.verdict === 'blocked';
+  return e.findings.length > 0 || e.verdict === 'blocked' || e.verdict === 'refused';
 }
 
 export function auditRecord(e: RequestEvent, worker: number | null): AuditRecord {
@@ -103,6 +108,7 @@ export function auditRecord(e: RequestEvent, worker: number | null): AuditRecord
     mode: e.mode,
     bytesIn: e.bytesIn,
     durationMs: Math.round(e.durationMs * 1000) / 1000,
+    ...(e.error !== undefined ? { error: printable(e.error, 64) } : {}),
     findings,
     ...(e.findings.length > n ? { findingsOmitted: e.findings.length - n } : {}),
   };
