@@ -135,7 +135,13 @@ function walkRun(bytes: Uint8Array, s: number, to: number, runs: TextRun[]): num
     count += i - from;
     seg += i - from;
     // Most runs end here (a quote, a delimiter): the per-piece checks below only matter at joins.
-    if (joinAt < 0 && (i >= to || B64[bytes[i]!]! < 2)) break;
+    if (joinAt < 0) {
+      if (i >= to) break;
+      const next = B64[bytes[i]!]!;
+      if (next < 2) break;
+      // A space or tab joins only after whole quanta (see below): a word of prose ends here.
+      if (next === 3 && ((count & 3) !== 0 || seg < 4)) break;
+    }
     const piece = pieceTraits(bytes, from, i);
     if (piece.variant !== 0) {
       if (variant !== 0 && piece.variant !== variant && joinAt >= 0) return emit(bytes, s, joinAt, countAtJoin, wrappedAtJoin, to, runs);

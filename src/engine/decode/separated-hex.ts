@@ -98,9 +98,13 @@ export function findSeparatedHex(bytes: Uint8Array, from = 0, to = bytes.length)
     }
     // Sixteen tokens repeat the separator at a fixed stride (3 to 6 bytes): check two repeats first.
     if (sepAt >= 0 && !repeats(bytes, sepAt, to)) sepAt = -1;
+    if (sepAt < 0) {
+      p += SAMPLE;
+      continue;
+    }
     let found: { start: number; end: number } | null = null;
-    const candidates = sepAt < 0 ? [] : [sepAt - 2, sepAt - 4];
-    for (const q of candidates) {
+    for (let c = 0; c < 2; c++) {
+      const q = c === 0 ? sepAt - 2 : sepAt - 4;
       if (found || q < floor) continue;
       const shape = shapeAt(bytes, q, to);
       if (!shape) continue;
