@@ -44,11 +44,30 @@ describe('framing refusals (matrix A)', () => {
     ['list value', 'Content-Length: 8, 8'],
     ['plus sign', 'Content-Length: +8'],
     ['hex', 'Content-Length: 0x8'],
-    ['trailing tab', 'Content-Length: 8\t'],
     ['empty', 'Content-Length: '],
     ['25 digits', 'Content-Length: 0000000000000000000000008'],
   ])('A2: %s', async (_name, cl) => {
     await refused(`POST / HTTP/1.1\r\n${H}\r\n${cl}\r\n\r\nsmuggled`, 400);
+  });
+
+  // RFC 9112 allows optional whitespace after a field value, and llhttp 9.4
+  // (Node 22+, the Docker image's Node 24) strips it before any JavaScript sees
+  // the header; llhttp 9.3 (Node 20) refuses it. Either way nothing can
+  // desynchronise: the upstream only ever sees the proxy's canonical framing.
+  const stripsTrailingOws = process.versions.llhttp.localeCompare('9.4', undefined, { numeric: true }) >= 0;
+  it.runIf(!stripsTrailingOws)('A2: trailing tab (llhttp < 9.4 refuses it)', async () => {
+    await refused(`POST / HTTP/1.1\r\n${H}\r\nContent-Length: 8\t\r\n\r\nsmuggled`, 400);
+  });
+  it.runIf(stripsTrailingOws)('A2: trailing tab (llhttp 9.4+ reads 8 per RFC 9112): forwarded with canonical framing, connection stays in step', async () => {
+    const raw = `POST /tab HTTP/1.1\r\n${H}\r\nContent-Length: 8\t\r\n\r\nsmuggledGET /next HTTP/1.1\r\n${H}\r\n\r\n`;
+    const r = await rawRequest(proxy.port, raw, { responses: 2, timeoutMs: 4000 });
+    expect(r.responses.map((x) => x.status)).toEqual([200, 200]);
+    await upstream.waitFor(2);
+    // Pipelined requests may reach the upstream in either order (separate pooled connections).
+    expect(upstream.requests.map((x) => x.url).sort()).toEqual(['/next', '/tab']);
+    expect(upstream.requests.find((x) => x.url === '/tab')!.body.toString('latin1')).toBe('smuggled');
+    expect(upstream.rawBytes.toString('latin1')).toMatch(/\r\ncontent-length: 8\r\n/i);
+    expect(upstream.rawBytes.toString('latin1')).not.toContain('8\t');
   });
 
   it.each([
