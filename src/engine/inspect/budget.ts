@@ -13,12 +13,32 @@ export interface BudgetLimits {
 
 export class Budget {
   private decodedTotal = 0;
-  private readonly deadline: number;
+  /** Inspection time spent in earlier runs (ms), and when the current run started. */
+  private spentMs = 0;
+  private runStart = -1;
   /** Set once a limit was hit: its config name. */
   exhaustedBy: string | null = null;
 
-  constructor(private readonly limits: BudgetLimits) {
-    this.deadline = limits.inspectionBudgetMs > 0 ? performance.now() + limits.inspectionBudgetMs : Infinity;
+  constructor(private readonly limits: BudgetLimits) {}
+
+  /**
+   * The clock runs only while the engine works (between begin() and pause()):
+   * time spent waiting for a slow client's next chunk is not inspection time.
+   */
+  begin(): void {
+    if (this.runStart < 0) this.runStart = performance.now();
+  }
+
+  pause(): void {
+    if (this.runStart >= 0) {
+      this.spentMs += performance.now() - this.runStart;
+      this.runStart = -1;
+    }
+  }
+
+  /** Milliseconds of inspection so far. */
+  get elapsedMs(): number {
+    return this.spentMs + (this.runStart >= 0 ? performance.now() - this.runStart : 0);
   }
 
   /** Account the output of one decoding step; false (and exhausted) when it is over a limit. */
@@ -39,7 +59,7 @@ export class Budget {
   /** True when the time budget is spent (checked between layers and by detectors). */
   timeUp(): boolean {
     if (this.exhaustedBy) return true;
-    if (this.deadline !== Infinity && performance.now() > this.deadline) {
+    if (this.limits.inspectionBudgetMs > 0 && this.elapsedMs > this.limits.inspectionBudgetMs) {
       this.exhaustedBy = 'inspectionBudgetMs';
       return true;
     }
