@@ -19,6 +19,8 @@ export class ProxyServer {
   private inFlight = 0;
   private closing = false;
   private drainedWaiters: (() => void)[] = [];
+  /** The newest response still being produced on each connection (answers go out in request order). */
+  private readonly lastResponse = new WeakMap<Duplex, ServerResponse>();
 
   constructor(runtime: Runtime) {
     this.runtime = runtime;
@@ -36,6 +38,8 @@ export class ProxyServer {
     });
     this.server.maxHeadersCount = 0;
     this.server.maxRequestsPerSocket = 1000;
+    // RFC 9112 §9.6: a client may half-close after its request and still expects the answer.
+    (this.server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
     this.server.on('request', (req, res) => this.onRequest(req, res, false));
     this.server.on('checkContinue', (req, res) => this.onRequest(req, res, true));
     this.server.on('checkExpectation', (req, res) => this.onExpectation(req, res));
@@ -98,7 +102,10 @@ export class ProxyServer {
 
   private onRequest(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void {
     this.inFlight++;
+    const socket = req.socket;
+    this.lastResponse.set(socket, res);
     res.once('close', () => {
+      if (this.lastResponse.get(socket) === res) this.lastResponse.delete(socket);
       this.inFlight--;
       if (this.closing) {
         // Keep-alive connections must not linger during shutdown.
@@ -123,7 +130,8 @@ export class ProxyServer {
     const code = err.code ?? '';
     // Bytes after a `Connection: close` request: ignore them; the pending answer is still written and the socket then closes.
     if (code === 'HPE_CLOSED_CONNECTION') return;
-    if (code === 'ECONNRESET' || !s.writable) {
+    // ECONNRESET, or the client half-closed in the middle of a request: nobody is left to answer.
+    if (code === 'ECONNRESET' || code === 'HPE_INVALID_EOF_STATE' || !s.writable) {
       s.destroy();
       return;
     }
@@ -156,6 +164,16 @@ export class ProxyServer {
     this.runtime.metrics.requests.inc({ route: '-', action: 'refused' });
     const line = requestLineOf((err as { rawPacket?: Buffer }).rawPacket);
     publishRefusal({ requestId: id, ...line, status, error: ours, mode: this.runtime.config.mode, remoteAddress: s.remoteAddress ?? '' });
+    const pending = this.lastResponse.get(s);
+    // Only when that request was read completely: bad bytes inside a body belong to the request itself.
+    if (pending && pending.req.complete && !pending.writableFinished) {
+      // A request read before the bad bytes is still being answered: its answer goes first, then
+      // this one, then the connection closes (the client reads answers in request order).
+      pending.shouldKeepAlive = false;
+      pending.prependOnceListener('finish', () => writeRaw(s, status, ours, reason, id));
+      pending.once('close', () => s.destroySoon());
+      return;
+    }
     writeRaw(s, status, ours, reason, id);
   }
 }
