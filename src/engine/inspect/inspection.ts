@@ -32,6 +32,7 @@ export class Inspection {
   inspectedBytes = 0;
   private bytesSinceCheck = 0;
   private stopped = false;
+  private depthRefused = false;
 
   constructor(
     readonly engine: CompiledEngine,
@@ -47,6 +48,15 @@ export class Inspection {
 
   /** Process queued layers until none is left or the inspection stops. */
   run(): void {
+    this.budget.begin();
+    try {
+      this.drain();
+    } finally {
+      this.budget.pause();
+    }
+  }
+
+  private drain(): void {
     let sinceCheck = 0;
     while (this.stack.length > 0 && !this.stopped) {
       // Reading the clock costs more than a small layer: check every 16 layers or 256 KiB.
@@ -232,6 +242,13 @@ export class Inspection {
 
     // 5. Decoders.
     if (decodeMore) applyDecoders(this, task, runs, anchorHits, spans, view);
+    else if (!this.depthRefused && anchorHits.length > 0 && anchorInRun(bytes, anchorHits)) {
+      // A serialized object's base64/hex anchor one layer deeper than the policy decodes: refuse it
+      // (maxDecodeDepth) rather than pass it uninspected. Other layers are still inspected, so a
+      // finding another decoding path reaches is reported too.
+      this.depthRefused = true;
+      this.refusal(task, 'DW-LIMIT-INSPECTION', 'limit', `encoded object nested deeper than maxDecodeDepth (${this.policy.limits.maxDecodeDepth}); refusing rather than forwarding it uninspected`, anchorHits[0]!.start, 'maxDecodeDepth');
+    }
   }
 
   private contextFor(task: LayerTask, family: AttackFamily, spans: readonly Span[]): DetectorContext {
@@ -276,4 +293,15 @@ export function spanAt(spans: readonly Span[], offset: number): Span | undefined
     else return s;
   }
   return undefined;
+}
+
+/** True when an anchor hit sits inside a base64/hex run (so that the run would decode to an object). */
+function anchorInRun(bytes: Uint8Array, anchorHits: readonly Hit[]): boolean {
+  const runs = findRuns(bytes);
+  let r = 0;
+  for (const h of [...anchorHits].sort((a, b) => a.start - b.start)) {
+    while (r < runs.length && runs[r]!.end <= h.start) r++;
+    if (r < runs.length && runs[r]!.start <= h.start) return true;
+  }
+  return false;
 }
