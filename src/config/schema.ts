@@ -37,6 +37,8 @@ export const Limits = Type.Object(
     maxZipEntries: Type.Integer({ minimum: 1, default: 1000, description: 'Most entries in an inspected zip container (413 above it).' }),
     maxZipUncompressedBytes: Bytes(64 * MIB, 'Largest total uncompressed size of an inspected zip container (413 above it).'),
     inspectionBudgetMs: Ms(2000, 'CPU time the engine may spend on one request (fail closed with 413 above it).'),
+    maxConnections: Type.Integer({ minimum: 1, default: 4096, description: 'Most open client connections per worker; connections over it are closed at once.' }),
+    shedAboveHeapBytes: Type.Integer({ minimum: 0, default: 1024 * MIB, description: 'Load shedding: while the JS heap in use is above this, new requests get 503 with Retry-After and in-flight ones complete (0: never).' }),
   },
   strict,
 );

@@ -28,6 +28,8 @@ export interface ExchangeOptions {
   readonly expectContinue: boolean;
   /** True while the server is shutting down: answer 503 and close. */
   readonly closing: boolean;
+  /** True while the heap is above limits.shedAboveHeapBytes: answer 503 with Retry-After. */
+  readonly overloaded?: boolean;
 }
 
 export function handleExchange(rt: Runtime, req: IncomingMessage, res: ServerResponse, opts: ExchangeOptions): void {
@@ -65,6 +67,10 @@ class Exchange {
     const { req, rt } = this;
     if (rt.logger.isLevelEnabled('debug')) rt.logger.debug({ requestId: this.id, method: req.method, path: (req.url ?? '').split('?')[0], msg: 'request received' });
     if (this.opts.closing) return this.refuseWith(refuse('DW_ERR_SHUTTING_DOWN', 'the proxy is shutting down'), true);
+    if (this.opts.overloaded) {
+      this.res.setHeader('retry-after', '1');
+      return this.refuseWith(refuse('DW_ERR_OVERLOADED', 'the proxy is shedding load (heap above limits.shedAboveHeapBytes)'), !req.complete);
+    }
     const head = checkRequestHead(req, rt.config.limits);
     if (!head.ok) return this.refuseWith(head.error, true);
     this.facts = head.facts;
@@ -105,10 +111,11 @@ class Exchange {
   private readBody(limit: number): void {
     const { req, rt } = this;
     const bodyIdleMs = rt.config.timeouts.bodyIdleMs;
+    // One timer per request, pushed back on every chunk (refresh() allocates nothing).
     const armIdle = () => {
       if (bodyIdleMs <= 0) return;
-      this.clearIdle();
-      this.idleTimer = setTimeout(() => this.timeout(), bodyIdleMs);
+      if (this.idleTimer) this.idleTimer.refresh();
+      else this.idleTimer = setTimeout(() => this.timeout(), bodyIdleMs);
     };
     armIdle();
     req.on('data', (chunk: Buffer) => {

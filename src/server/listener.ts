@@ -4,6 +4,7 @@
  * (maxHeadersCount = 0, CVE-2026-58044) so our own count limit sees every
  * header, and with answers for the requests Node's parser refuses.
  */
+import { HeapShedder } from './load-shed.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -21,6 +22,9 @@ export class ProxyServer {
   private drainedWaiters: (() => void)[] = [];
   /** The newest response still being produced on each connection (answers go out in request order). */
   private readonly lastResponse = new WeakMap<Duplex, ServerResponse>();
+  private readonly shedder = new HeapShedder(() => this.runtime.config.limits.shedAboveHeapBytes);
+  private dropsLoggedAt = 0;
+  private drops = 0;
 
   constructor(runtime: Runtime) {
     this.runtime = runtime;
@@ -37,6 +41,9 @@ export class ProxyServer {
       joinDuplicateHeaders: false,
     });
     this.server.maxHeadersCount = 0;
+    this.server.maxConnections = limits.maxConnections;
+    this.server.on('drop', () => this.onDrop());
+    this.shedder.start();
     this.server.maxRequestsPerSocket = 1000;
     // RFC 9112 §9.6: a client may half-close after its request and still expects the answer.
     (this.server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
@@ -56,6 +63,8 @@ export class ProxyServer {
   swap(runtime: Runtime): Runtime {
     const old = this.runtime;
     this.runtime = runtime;
+    this.server.maxConnections = runtime.config.limits.maxConnections;
+    this.shedder.refresh();
     return old;
   }
 
@@ -84,6 +93,7 @@ export class ProxyServer {
    */
   async shutdown(graceMs: number): Promise<void> {
     this.closing = true;
+    this.shedder.stop();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
     if (this.inFlight > 0) {
@@ -114,7 +124,17 @@ export class ProxyServer {
       }
     });
     if (this.closing) res.shouldKeepAlive = false;
-    handleExchange(this.runtime, req, res, { expectContinue, closing: this.closing });
+    handleExchange(this.runtime, req, res, { expectContinue, closing: this.closing, overloaded: this.shedder.overloaded });
+  }
+
+  /** A connection over limits.maxConnections was closed by Node: say so, at most once a second. */
+  private onDrop(): void {
+    this.drops++;
+    const now = Date.now();
+    if (now - this.dropsLoggedAt < 1000) return;
+    this.dropsLoggedAt = now;
+    this.runtime.logger.warn({ code: 'DW_ERR_TOO_MANY_CONNECTIONS', limit: 'maxConnections', maxConnections: this.server.maxConnections, dropped: this.drops, msg: 'connections over the limit closed' });
+    this.drops = 0;
   }
 
   private onExpectation(req: IncomingMessage, res: ServerResponse): void {
