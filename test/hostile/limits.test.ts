@@ -173,7 +173,7 @@ describe('nesting limits', () => {
   });
   it('maxFormParams: 51 fields with maxFormParams 50 → 413 naming the limit', async () => {
     const body = Array.from({ length: 51 }, (_, i) => `p${i}=v`).join('&');
-    await expectRefused(pair, post('/form', ['Content-Type: application/x-www-form-urlencoded'], body), 413, { limit: /maxFields|maxFormParams/ });
+    await expectRefused(pair, post('/form', ['Content-Type: application/x-www-form-urlencoded'], body), 413, { limit: 'maxFormParams' });
   });
 });
 
@@ -181,7 +181,7 @@ describe('multipart limits (C11)', () => {
   const part = (i: number) => ({ headers: [`Content-Disposition: form-data; name="p${i}"`], body: '' });
   it('C11: 10,000 empty parts with maxMultipartParts 10 → 413 naming the parts limit', async () => {
     const body = multipart('bnd', Array.from({ length: 10_000 }, (_, i) => part(i)));
-    await expectRefused(pair, post('/mp', ['Content-Type: multipart/form-data; boundary=bnd'], body), 413, { limit: /maxParts|maxMultipartParts/ });
+    await expectRefused(pair, post('/mp', ['Content-Type: multipart/form-data; boundary=bnd'], body), 413, { limit: 'maxMultipartParts' });
   });
   it('C11: 10 parts are forwarded byte for byte', async () => {
     const body = multipart('bnd', Array.from({ length: 10 }, (_, i) => part(i)));
@@ -189,11 +189,11 @@ describe('multipart limits (C11)', () => {
   });
   it('C11: a body that ends inside a part after the parts limit was hit → 413, no crash', async () => {
     const body = Buffer.concat([multipart('bnd', Array.from({ length: 12 }, (_, i) => part(i)), false), Buffer.from('--bnd\r\nContent-Disposition: form-data; name="last"\r\n\r\nunfinished')]);
-    await expectRefused(pair, post('/mp', ['Content-Type: multipart/form-data; boundary=bnd'], body), 413, { limit: /maxParts|maxMultipartParts/ });
+    await expectRefused(pair, post('/mp', ['Content-Type: multipart/form-data; boundary=bnd'], body), 413, { limit: 'maxMultipartParts' });
   });
   it('maxPartHeaderBytes: a 300-byte part header block with maxPartHeaderBytes 256 → 413 naming the limit', async () => {
     const body = multipart('bnd', [{ headers: [`Content-Disposition: form-data; name="a"`, `X-Pad: ${'p'.repeat(300)}`], body: 'x' }]);
-    await expectRefused(pair, post('/mp', ['Content-Type: multipart/form-data; boundary=bnd'], body), 413, { limit: /maxHeaderBytes|maxPartHeaderBytes/ });
+    await expectRefused(pair, post('/mp', ['Content-Type: multipart/form-data; boundary=bnd'], body), 413, { limit: 'maxPartHeaderBytes' });
   });
 });
 
