@@ -13,6 +13,13 @@ import { handleUpgrade } from './upgrade.js';
 import { requestIdFor } from './request-id.js';
 import { publishRefusal } from '../observe/events.js';
 
+/**
+ * Requests one connection may carry. Node answers the next one with its own
+ * 503 and only says `Connection: close` on the last answer while keeping the
+ * socket open; onRequest closes the connection after that answer instead.
+ */
+const MAX_REQUESTS_PER_SOCKET = 1000;
+
 export class ProxyServer {
   private runtime: Runtime;
   private readonly server: Server;
@@ -21,6 +28,8 @@ export class ProxyServer {
   private drainedWaiters: (() => void)[] = [];
   /** The newest response still being produced on each connection (answers go out in request order). */
   private readonly lastResponse = new WeakMap<Duplex, ServerResponse>();
+  /** Requests received on each connection: the last one MAX_REQUESTS_PER_SOCKET allows closes it. */
+  private readonly requestCount = new WeakMap<Duplex, number>();
 
   constructor(runtime: Runtime) {
     this.runtime = runtime;
@@ -37,7 +46,7 @@ export class ProxyServer {
       joinDuplicateHeaders: false,
     });
     this.server.maxHeadersCount = 0;
-    this.server.maxRequestsPerSocket = 1000;
+    this.server.maxRequestsPerSocket = MAX_REQUESTS_PER_SOCKET;
     // RFC 9112 §9.6: a client may half-close after its request and still expects the answer.
     (this.server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
     this.server.on('request', (req, res) => this.onRequest(req, res, false));
@@ -113,7 +122,9 @@ export class ProxyServer {
         if (this.inFlight === 0) for (const w of this.drainedWaiters.splice(0)) w();
       }
     });
-    if (this.closing) res.shouldKeepAlive = false;
+    const count = (this.requestCount.get(socket) ?? 0) + 1;
+    this.requestCount.set(socket, count);
+    if (this.closing || count >= MAX_REQUESTS_PER_SOCKET) res.shouldKeepAlive = false;
     handleExchange(this.runtime, req, res, { expectContinue, closing: this.closing });
   }
 
