@@ -14,6 +14,13 @@ import { handleUpgrade } from './upgrade.js';
 import { requestIdFor } from './request-id.js';
 import { publishRefusal } from '../observe/events.js';
 
+/**
+ * Requests one connection may carry. Node answers the next one with its own
+ * 503 and only says `Connection: close` on the last answer while keeping the
+ * socket open; onRequest closes the connection after that answer instead.
+ */
+const MAX_REQUESTS_PER_SOCKET = 1000;
+
 export class ProxyServer {
   private runtime: Runtime;
   private readonly server: Server;
@@ -25,6 +32,8 @@ export class ProxyServer {
   private readonly shedder = new HeapShedder(() => this.runtime.config.limits.shedAboveHeapBytes);
   private dropsLoggedAt = 0;
   private drops = 0;
+  /** Requests received on each connection: the last one MAX_REQUESTS_PER_SOCKET allows closes it. */
+  private readonly requestCount = new WeakMap<Duplex, number>();
 
   constructor(runtime: Runtime) {
     this.runtime = runtime;
@@ -44,7 +53,7 @@ export class ProxyServer {
     this.server.maxConnections = limits.maxConnections;
     this.server.on('drop', () => this.onDrop());
     this.shedder.start();
-    this.server.maxRequestsPerSocket = 1000;
+    this.server.maxRequestsPerSocket = MAX_REQUESTS_PER_SOCKET;
     // RFC 9112 §9.6: a client may half-close after its request and still expects the answer.
     (this.server as Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
     this.server.on('request', (req, res) => this.onRequest(req, res, false));
@@ -123,7 +132,9 @@ export class ProxyServer {
         if (this.inFlight === 0) for (const w of this.drainedWaiters.splice(0)) w();
       }
     });
-    if (this.closing) res.shouldKeepAlive = false;
+    const count = (this.requestCount.get(socket) ?? 0) + 1;
+    this.requestCount.set(socket, count);
+    if (this.closing || count >= MAX_REQUESTS_PER_SOCKET) res.shouldKeepAlive = false;
     handleExchange(this.runtime, req, res, { expectContinue, closing: this.closing, overloaded: this.shedder.overloaded });
   }
 

@@ -206,7 +206,7 @@ describe('B13-B15: content-type confusion and urlencoded', () => {
   // A limit, not malformed input: deserwall answers 413 for limits.maxFormParams (the matrix lists 400).
   it('B15: 1,001 parameters (maxFormParams 1000, compared with >=) → 413 naming the limit', async () => {
     const body = Array.from({ length: 1001 }, (_, i) => `p${i}=v`).join('&');
-    await expectRefused(pair, post('/form', [FORM_CT], body), 413, { limit: /maxFields|maxFormParams/ });
+    await expectRefused(pair, post('/form', [FORM_CT], body), 413, { limit: 'maxFormParams' });
   });
   it('B15: exactly 1,000 parameters are forwarded', async () => {
     const body = Array.from({ length: 1000 }, (_, i) => `p${i}=v`).join('&');

@@ -173,7 +173,7 @@ describe('nesting limits', () => {
   });
   it('maxFormParams: 51 fields with maxFormParams 50 → 413 naming the limit', async () => {
     const body = Array.from({ length: 51 }, (_, i) => `p${i}=v`).join('&');
-    await expectRefused(pair, post('/form', ['Content-Type: application/x-www-form-urlencoded'], body), 413, { limit: /maxFields|maxFormParams/ });
+    await expectRefused(pair, post('/form', ['Content-Type: application/x-www-form-urlencoded'], body), 413, { limit: 'maxFormParams' });
   });
 });
 
@@ -181,7 +181,7 @@ describe('multipart limits (C11)', () => {
   const part = (i: number) => ({ headers: [`Content-Disposition: form-data; name="p${i}"`], body: '' });
   it('C11: 10,000 empty parts with maxMultipartParts 10 → 413 naming the parts limit', async () => {
     const body = multipart('bnd', Array.from({ length: 10_000 }, (_, i) => part(i)));
-    await expectRefused(pair, post('/mp', ['Content-Type: multipart/form-data; boundary=bnd'], body), 413, { limit: /maxParts|maxMultipartParts/ });
+    await expectRefused(pair, post('/mp', ['Content-Type: multipart/form-data; boundary=bnd'], body), 413, { limit: 'maxMultipartParts' });
   });
   it('C11: 10 parts are forwarded byte for byte', async () => {
     const body = multipart('bnd', Array.from({ length: 10 }, (_, i) => part(i)));
@@ -189,11 +189,11 @@ describe('multipart limits (C11)', () => {
   });
   it('C11: a body that ends inside a part after the parts limit was hit → 413, no crash', async () => {
     const body = Buffer.concat([multipart('bnd', Array.from({ length: 12 }, (_, i) => part(i)), false), Buffer.from('--bnd\r\nContent-Disposition: form-data; name="last"\r\n\r\nunfinished')]);
-    await expectRefused(pair, post('/mp', ['Content-Type: multipart/form-data; boundary=bnd'], body), 413, { limit: /maxParts|maxMultipartParts/ });
+    await expectRefused(pair, post('/mp', ['Content-Type: multipart/form-data; boundary=bnd'], body), 413, { limit: 'maxMultipartParts' });
   });
   it('maxPartHeaderBytes: a 300-byte part header block with maxPartHeaderBytes 256 → 413 naming the limit', async () => {
     const body = multipart('bnd', [{ headers: [`Content-Disposition: form-data; name="a"`, `X-Pad: ${'p'.repeat(300)}`], body: 'x' }]);
-    await expectRefused(pair, post('/mp', ['Content-Type: multipart/form-data; boundary=bnd'], body), 413, { limit: /maxHeaderBytes|maxPartHeaderBytes/ });
+    await expectRefused(pair, post('/mp', ['Content-Type: multipart/form-data; boundary=bnd'], body), 413, { limit: 'maxPartHeaderBytes' });
   });
 });
 
@@ -258,9 +258,9 @@ describe('C9: keep-alive', () => {
     // Closed by the proxy (not by us) once idle; keepAliveMs is 500 in this config.
     expect(Date.now() - t0).toBeGreaterThanOrEqual(400);
   });
-  // Node sends `Connection: close` on the 1,000th answer (maxRequestsPerSocket) but leaves the socket open
-  // and answers later requests on it with its own 503; none of them is forwarded.
-  it('C9: 1,001 sequential requests on one socket: the 1,000th is answered with Connection: close, the 1,001st is not forwarded', async () => {
+  // The 1,000th answer (maxRequestsPerSocket) says `Connection: close` and the proxy closes the socket after
+  // it, so a client never meets Node's own 503 for a 1,001st request; none is forwarded.
+  it('C9: 1,001 sequential requests on one socket: the 1,000th is answered with Connection: close and the socket closed, the 1,001st is not forwarded', async () => {
     pair.upstream.reset();
     const s = connect(pair.proxy.port, '127.0.0.1');
     await once(s, 'connect');
@@ -275,6 +275,8 @@ describe('C9: keep-alive', () => {
       closed = true;
       wake?.();
     });
+    // A 1,001st request written as the proxy closes may be answered by a reset: that is the close too.
+    s.on('error', () => undefined);
     const answers: { status: number; connection: string | undefined }[] = [];
     for (let i = 1; i <= 1001 && !closed; i++) {
       s.write(req([`GET /seq/${i} HTTP/1.1`, H]));
@@ -289,8 +291,9 @@ describe('C9: keep-alive', () => {
     expect(answers.slice(0, 1000).every((a) => a.status === 200)).toBe(true);
     expect(answers[998]!.connection).not.toBe('close');
     expect(answers[999]!.connection).toBe('close');
-    // The 1,001st: refused by Node (503) or the socket was closed; never forwarded.
-    expect(answers[1000] === undefined || answers[1000].status === 503).toBe(true);
+    // The 1,001st: the socket was closed after the 1,000th answer; never answered nor forwarded.
+    expect(closed).toBe(true);
+    expect(answers).toHaveLength(1000);
     await pair.upstream.waitForRequests(1000);
     const urls = new Set(pair.upstream.requests.map((r) => r.url));
     expect(urls.has('/seq/1000')).toBe(true);

@@ -4,6 +4,7 @@
  * name cannot forge a location path).
  */
 import type { DetectorContext, NestedOptions } from '../detectors/detector.js';
+import { configLimitKey } from '../limit-keys.js';
 
 /** A container that cannot be read safely (anomaly): refuse it (400). */
 export const RULE_MALFORMED = 'DW-CONTAINER-001';
@@ -20,7 +21,7 @@ export function malformed(ctx: DetectorContext, offset: number, message: string)
 }
 
 export function limitHit(ctx: DetectorContext, offset: number, limit: string, message: string): void {
-  ctx.report({ rule: RULE_LIMIT, offset, message: message.slice(0, 200), kind: 'limit', severity: 'medium', limit });
+  ctx.report({ rule: RULE_LIMIT, offset, message: message.slice(0, 200), kind: 'limit', severity: 'medium', limit: configLimitKey(limit) });
 }
 
 export function opaque(ctx: DetectorContext, offset: number, message: string): void {

@@ -9,6 +9,7 @@
 import { decodeContentEncoding as decode } from '../containers/index.js';
 import type { FindingKind } from '../types.js';
 import type { LimitsConfig } from '../../config/schema.js';
+import { configLimitKey } from '../limit-keys.js';
 
 export type Coding = 'gzip' | 'deflate' | 'br';
 
@@ -39,7 +40,10 @@ export function decodeContentEncoding(body: Uint8Array, codings: readonly Coding
   const r = decode(coding, body, { maxOutputBytes: limits.maxDecodedBytes, maxRatio: limits.maxDecompressionRatio, ratioGraceBytes: 64 * 1024 });
   if (r.error) {
     const e = r.error;
-    if (e.kind === 'limit') return { error: { rule: 'DW-LIMIT-DECOMPRESSION', kind: 'limit', message: `decompressed body over a limit (${e.limit ?? 'size'})`, limit: e.limit ?? 'maxDecodedBytes' } };
+    if (e.kind === 'limit') {
+      const limit = configLimitKey(e.limit ?? 'maxDecodedBytes');
+      return { error: { rule: 'DW-LIMIT-DECOMPRESSION', kind: 'limit', message: `decompressed body over a limit (${limit})`, limit } };
+    }
     return { error: { rule: 'DW-PROTOCOL-107', kind: e.kind === 'unsupported' ? 'unsupported' : 'malformed', message: `${coding} body refused: ${e.reason}` } };
   }
   if (r.warnings && r.warnings.length > 0) {

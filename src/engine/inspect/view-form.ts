@@ -13,6 +13,7 @@ import type { Inspection } from './inspection.js';
 import type { Hit, LayerTask } from './layer.js';
 import type { TextRun } from '../decode/runs.js';
 import type { Range, Span } from './views.js';
+import { viewLimitKey } from '../limit-keys.js';
 
 const CHANGED = FIELD_FLAGS.PERCENT | FIELD_FLAGS.PLUS;
 
@@ -59,7 +60,7 @@ export function inspectForm(insp: Inspection, task: LayerTask, _hits: readonly H
   const result = parser.end();
   const error = failed ?? (result.ok ? undefined : result.error);
   if (error) {
-    insp.refusal(task, ruleForViewError(error), error.kind === 'limit' ? 'limit' : error.kind === 'unsupported' ? 'unsupported' : 'malformed', `urlencoded body refused: ${error.message}`, error.offset, error.limit ? `form.${error.limit}` : undefined);
+    insp.refusal(task, ruleForViewError(error), error.kind === 'limit' ? 'limit' : error.kind === 'unsupported' ? 'unsupported' : 'malformed', `urlencoded body refused: ${error.message}`, error.offset, error.limit ? viewLimitKey('form', error.limit) : undefined);
     // Fields delivered before the error are still inspected, so the finding names the payload too.
     for (const c of children) insp.add(c);
     return null;

@@ -18,6 +18,7 @@ import type { Hit, LayerTask } from './layer.js';
 import type { TextRun } from '../decode/runs.js';
 import { anyIn, interestingStarts, type Range, type Span } from './views.js';
 import { judgeShape } from './typing.js';
+import { viewLimitKey } from '../limit-keys.js';
 
 /** Strings shorter than this, without escapes, hold nothing a decoder could use. */
 const SHORT = 4;
@@ -101,7 +102,7 @@ export function inspectJson(insp: Inspection, task: LayerTask, hits: readonly Hi
   if (!result.ok) {
     if (declared) {
       const e = result.error;
-      insp.refusal(task, ruleForViewError(e), e.kind === 'limit' ? 'limit' : e.kind === 'unsupported' ? 'unsupported' : 'malformed', `body declared as JSON is not strict JSON: ${e.message}`, e.offset, e.limit ? `json.${e.limit}` : undefined);
+      insp.refusal(task, ruleForViewError(e), e.kind === 'limit' ? 'limit' : e.kind === 'unsupported' ? 'unsupported' : 'malformed', `body declared as JSON is not strict JSON: ${e.message}`, e.offset, e.limit ? viewLimitKey('json', e.limit) : undefined);
     }
     // Not JSON after all (or refused): a failed parse is not trusted as a view; the raw layer and the
     // lenient text detectors still look at it.

@@ -13,6 +13,7 @@ import type { PartInfo } from '../views/multipart.js';
 import type { Inspection } from './inspection.js';
 import type { LayerTask } from './layer.js';
 import type { Span } from './views.js';
+import { viewLimitKey } from '../limit-keys.js';
 
 /** Returns the parts' spans when the body parsed; null (with a refusal recorded) otherwise. */
 export function inspectMultipart(insp: Inspection, task: LayerTask): Span[] | null {
@@ -61,14 +62,14 @@ export function inspectMultipart(insp: Inspection, task: LayerTask): Span[] | nu
   );
   if (!(parser instanceof MultipartParser)) {
     const e = parser.error;
-    insp.refusal(task, ruleForViewError(e), e.kind === 'limit' ? 'limit' : e.kind === 'unsupported' ? 'unsupported' : 'malformed', `multipart body refused: ${e.message}`, e.offset, e.limit);
+    insp.refusal(task, ruleForViewError(e), e.kind === 'limit' ? 'limit' : e.kind === 'unsupported' ? 'unsupported' : 'malformed', `multipart body refused: ${e.message}`, e.offset, e.limit ? viewLimitKey('multipart', e.limit) : undefined);
     return null;
   }
   parser.write(task.bytes);
   const result = parser.end();
   if (!result.ok) {
     const e = result.error;
-    insp.refusal(task, ruleForViewError(e), e.kind === 'limit' ? 'limit' : e.kind === 'unsupported' ? 'unsupported' : 'malformed', `multipart body refused: ${e.message}`, e.offset, e.limit);
+    insp.refusal(task, ruleForViewError(e), e.kind === 'limit' ? 'limit' : e.kind === 'unsupported' ? 'unsupported' : 'malformed', `multipart body refused: ${e.message}`, e.offset, e.limit ? viewLimitKey('multipart', e.limit) : undefined);
     return null;
   }
   for (const p of parts) insp.add(p);

@@ -131,7 +131,7 @@ describe('container detectors: zip evasions and bombs', () => {
   it('zip bombs: ratio and entry count are DW-LIMIT-CONTAINER; overlapping entries are DW-CONTAINER-001', () => {
     const ratio = run(buildZip([{ name: 'z', data: Buffer.alloc(10 << 20), method: 8 }]));
     expect(ratio.rules).toEqual([RULE_LIMIT]);
-    expect(ratio.findings[0]?.limit).toBe('containers.zipMaxRatio');
+    expect(ratio.findings[0]?.limit).toBe('maxDecompressionRatio');
     const many = run(buildZip(Array.from({ length: 1001 }, (_, i) => ({ name: `f${i}`, data: 'x' }))));
     expect(many.rules).toEqual([RULE_LIMIT]);
     const overlap = run(buildZip([{ name: 'a', data: 'x'.repeat(1000), method: 8 }, { name: 'b', data: 'y', centralPointsTo: 0 }]));
@@ -213,7 +213,7 @@ describe('container detectors: compressed streams', () => {
     const r = run(zlib.gzipSync(Buffer.alloc(16 << 20)));
     expect(r.rules).toEqual([RULE_LIMIT]);
     const small = createContainerDetectors({ stream: { maxOutputBytes: 1000 } });
-    expect(run(zlib.gzipSync(Buffer.alloc(5000, 0x61)), { detectors: small }).findings[0]?.limit).toBe('containers.maxOutputBytes');
+    expect(run(zlib.gzipSync(Buffer.alloc(5000, 0x61)), { detectors: small }).findings[0]?.limit).toBe('maxDecodedBytes');
   });
 });
 
@@ -297,7 +297,7 @@ describe('container detectors: properties', () => {
     expect(o.stream).toEqual({ maxOutputBytes: 1000, maxRatio: 10 });
     const few = createContainerDetectors(o);
     const r = run(buildZip(Array.from({ length: 6 }, (_, i) => ({ name: `f${i}`, data: 'x' }))), { detectors: few });
-    expect(r.findings[0]?.limit).toBe('containers.zipMaxEntries');
+    expect(r.findings[0]?.limit).toBe('maxZipEntries');
   });
 
   it('trigger literals are the documented magics', () => {

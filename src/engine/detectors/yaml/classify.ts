@@ -30,7 +30,7 @@ const RUBY_DANGEROUS = ['object', 'struct', 'class', 'module', 'marshalable', 'e
 const RUBY_WITH_CLASS = ['hash:', 'array:', 'string:'];
 
 /** Printable, capped rendering of attacker text for messages. */
-function printable(s: string, max = 128): string {
+export function printable(s: string, max = 128): string {
   let out = '';
   for (let i = 0; i < s.length && i < max; i++) {
     const c = s.charCodeAt(i);

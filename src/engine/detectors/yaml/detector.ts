@@ -13,11 +13,16 @@
  * `word: `, reads as YAML and is reported.
  *
  * Rules: DW-YAML-001 PyYAML import/call tags, DW-YAML-002 SnakeYAML class
- * tags, DW-YAML-003 Psych Ruby object tags (classify.ts).
+ * tags, DW-YAML-003 Psych Ruby object tags (classify.ts). DW-YAML-004 alias
+ * expansion bombs: anchor triggers (`&name` where a node starts) wake the
+ * detector, a gate (alias-gate.ts) checks that an anchor is aliased at all,
+ * and a one-pass estimate (aliases.ts) sizes the expansion without doing it.
  */
 import type { DetectorContext, LayerInfo, StructuralDetector, TriggerHit } from '../detector.js';
-import { classifyTag } from './classify.js';
-import { forEachTag, YAML_TRIGGERS } from './scan.js';
+import { mayHoldAliases } from './alias-gate.js';
+import { findAliasBomb } from './aliases.js';
+import { classifyTag, printable } from './classify.js';
+import { forEachTag, isAnchorHit, YAML_TRIGGERS } from './scan.js';
 
 const MAX_FINDINGS = 32;
 
@@ -35,6 +40,17 @@ export const yamlDetector: StructuralDetector = {
   triggers: YAML_TRIGGERS,
   inspect(bytes: Uint8Array, hits: readonly TriggerHit[], _layer: LayerInfo, ctx: DetectorContext): void {
     const allowed = ctx.action('yaml') === 'allowlist' ? new Set(ctx.settings<YamlAllowSettings>('yaml')?.allow ?? []) : undefined;
+    if (hits.some(isAnchorHit) && mayHoldAliases(bytes, hits)) {
+      const bomb = findAliasBomb(bytes, () => ctx.exhausted());
+      if (bomb !== undefined) {
+        ctx.report({
+          rule: 'DW-YAML-004',
+          offset: bomb.offset,
+          length: Math.min(64, bomb.length),
+          message: `YAML alias expansion: aliases add ${bomb.added >= 2 ** 50 ? 'over 2^50' : `about ${bomb.added}`} nodes to ${bomb.literal} written ones (largest: *${printable(bomb.name, 64)})`,
+        });
+      }
+    }
     let findings = 0;
     forEachTag(bytes, hits, (t) => {
       if (ctx.exhausted()) return false;

@@ -9,9 +9,23 @@ import { DirectiveTable, YAML_DEFAULT_HANDLES } from './directives.js';
 import { inTagPosition, readTag, tagHandle, tagSuffix, type TagToken } from './tag-token.js';
 import { decodeUriEscapes } from './uri.js';
 
-/** Trigger literals of the YAML detector; index 2 is the directive trigger. */
-export const YAML_TRIGGERS = ['!!', '!<', '%TAG', '!ruby/', '!python/', '!map:', '!seq:', '!str:'] as const;
+/** Trigger literals of the tag scanner; index 2 is the directive trigger. */
+const TAG_TRIGGERS = ['!!', '!<', '%TAG', '!ruby/', '!python/', '!map:', '!seq:', '!str:'] as const;
 const TAG_DIRECTIVE = 2;
+/**
+ * Anchor properties (`&name` where a node starts) for the alias fan-out
+ * estimate (aliases.ts). An anchor at offset 0 can only be aliased from
+ * inside itself, which expands nothing.
+ */
+const ANCHOR_TRIGGERS = [' &', '\t&', '\n&', '\r&', '[&', '{&', ',&', ':&'] as const;
+
+/** Trigger literals of the YAML detector: the tag triggers, then the anchor triggers. */
+export const YAML_TRIGGERS: readonly string[] = [...TAG_TRIGGERS, ...ANCHOR_TRIGGERS];
+
+/** True for a hit of an anchor trigger (its `&` is at `offset + 1`). */
+export function isAnchorHit(h: TriggerHit): boolean {
+  return h.trigger >= TAG_TRIGGERS.length;
+}
 
 /** `!` bytes examined at most per layer when `%TAG` forces a full scan. */
 export const MAX_BANGS = 100_000;
@@ -35,7 +49,7 @@ export function resolveTag(b: Uint8Array, token: TagToken, handles: ReadonlyMap<
 function candidates(bytes: Uint8Array, hits: readonly TriggerHit[], full: boolean): number[] {
   const out: number[] = [];
   if (!full) {
-    for (const h of hits) if (h.trigger !== TAG_DIRECTIVE && out[out.length - 1] !== h.offset) out.push(h.offset);
+    for (const h of hits) if (h.trigger !== TAG_DIRECTIVE && !isAnchorHit(h) && out[out.length - 1] !== h.offset) out.push(h.offset);
     return out;
   }
   const hay = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
