@@ -59,6 +59,13 @@ const NO_VIEW: ViewOutcome = { kind: null, ok: false, spans: [] };
 
 const JSON_TYPES = new Set(['application/json', 'text/json', 'application/javascript', 'text/javascript']);
 const XML_TYPES = new Set(['application/xml', 'text/xml']);
+/**
+ * Whole-layer decoders that turn escaped text into markup (`&lt;a&gt;` into `<a>`): their output is
+ * not a document an XML parser reads (an escaped document in a SOAP body would add its depth to the
+ * envelope's). The XML view of the layer they came from already joined the element text, and these
+ * decoders run on that text too.
+ */
+const REREAD = new Set(['charref', 'unescape', 'percent']);
 
 /** Which view a layer gets, and whether its media type declared it (declared views refuse malformed input). */
 export function viewFor(task: LayerTask): { kind: ViewKind; declared: boolean } {
@@ -70,7 +77,7 @@ export function viewFor(task: LayerTask): { kind: ViewKind; declared: boolean } 
     if (XML_TYPES.has(ct) || ct.endsWith('+xml')) return { kind: 'xml', declared: true };
   }
   if (sniffJson(task.bytes)) return { kind: 'json', declared: false };
-  if (sniffXml(task.bytes)) return { kind: 'xml', declared: false };
+  if (!REREAD.has(task.producedBy ?? '') && sniffXml(task.bytes)) return { kind: 'xml', declared: false };
   return { kind: null, declared: false };
 }
 

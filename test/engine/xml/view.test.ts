@@ -120,3 +120,11 @@ describe('chunk-split invariance', () => {
     );
   });
 });
+
+describe('escaped XML carried as text', () => {
+  it('an escaped document inside a SOAP body does not add its depth to the envelope (the charref reading is not a document)', () => {
+    const inner = '&lt;a&gt;'.repeat(62) + 'x' + '&lt;/a&gt;'.repeat(62);
+    const soap = `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><m:Put xmlns:m="urn:m"><m:doc>${inner}</m:doc></m:Put></soap:Body></soap:Envelope>`;
+    expect(inspect(soap, { contentType: XML }).findings).toEqual([]);
+  });
+});
