@@ -4,7 +4,7 @@
  *
  * Per layer: the automaton scans it once; trigger hits go to their structural
  * detectors, literal and RE2 signatures report directly, structured views
- * (JSON, urlencoded, multipart) split it into child layers, and decoders
+ * (JSON, urlencoded, multipart, XML) split it into child layers, and decoders
  * (base64, hex, percent, backslash escapes, character references) add decoded
  * child layers up to the decode-depth limit.
  */

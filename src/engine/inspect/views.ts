@@ -1,6 +1,7 @@
 /**
  * Structured views of a layer, chosen by its media type (or sniffed): JSON,
- * application/x-www-form-urlencoded and multipart/form-data; plus the reading
+ * application/x-www-form-urlencoded, multipart/form-data and XML (depth
+ * limit and element text joined across comments/CDATA); plus the reading
  * in a declared non-ASCII charset (view-charset.ts). Each view
  * splits the layer into child layers with a parameter name (for exclusions)
  * and reports a malformed-input finding when the layer declares a format it
@@ -19,6 +20,8 @@ import { inspectJson } from './view-json.js';
 import { inspectForm } from './view-form.js';
 import { inspectMultipart } from './view-multipart.js';
 import { inspectDeclaredCharset } from './view-charset.js';
+import { inspectXml } from './view-xml.js';
+import { NAME_START } from '../views/xml-markup.js';
 
 export interface Span {
   readonly start: number;
@@ -29,7 +32,7 @@ export interface Span {
   readonly label: string;
 }
 
-export type ViewKind = 'json' | 'form' | 'multipart' | null;
+export type ViewKind = 'json' | 'form' | 'multipart' | 'xml' | null;
 
 /** A byte range of the layer. */
 export interface Range {
@@ -55,6 +58,14 @@ export interface ViewOutcome {
 const NO_VIEW: ViewOutcome = { kind: null, ok: false, spans: [] };
 
 const JSON_TYPES = new Set(['application/json', 'text/json', 'application/javascript', 'text/javascript']);
+const XML_TYPES = new Set(['application/xml', 'text/xml']);
+/**
+ * Whole-layer decoders that turn escaped text into markup (`&lt;a&gt;` into `<a>`): their output is
+ * not a document an XML parser reads (an escaped document in a SOAP body would add its depth to the
+ * envelope's). The XML view of the layer they came from already joined the element text, and these
+ * decoders run on that text too.
+ */
+const REREAD = new Set(['charref', 'unescape', 'percent']);
 
 /** Which view a layer gets, and whether its media type declared it (declared views refuse malformed input). */
 export function viewFor(task: LayerTask): { kind: ViewKind; declared: boolean } {
@@ -63,8 +74,10 @@ export function viewFor(task: LayerTask): { kind: ViewKind; declared: boolean } 
     if (JSON_TYPES.has(ct) || ct.endsWith('+json')) return { kind: 'json', declared: true };
     if (ct === 'application/x-www-form-urlencoded') return { kind: 'form', declared: true };
     if (ct === 'multipart/form-data') return { kind: 'multipart', declared: true };
+    if (XML_TYPES.has(ct) || ct.endsWith('+xml')) return { kind: 'xml', declared: true };
   }
   if (sniffJson(task.bytes)) return { kind: 'json', declared: false };
+  if (!REREAD.has(task.producedBy ?? '') && sniffXml(task.bytes)) return { kind: 'xml', declared: false };
   return { kind: null, declared: false };
 }
 
@@ -86,6 +99,8 @@ export function applyViews(insp: Inspection, task: LayerTask, hits: readonly Hit
       const spans = inspectMultipart(insp, task);
       return spans === null ? { kind, ok: false, spans: [] } : { kind, ok: true, spans };
     }
+    case 'xml':
+      return { kind, ok: inspectXml(insp, task, declared), spans: [] };
     default:
       return NO_VIEW;
   }
@@ -99,6 +114,20 @@ export function sniffJson(b: Uint8Array): boolean {
   while (j > i && isWs(b[j]!)) j--;
   if (j <= i) return false;
   return (b[i] === 0x7b && b[j] === 0x7d) || (b[i] === 0x5b && b[j] === 0x5d);
+}
+
+/**
+ * First non-space byte (after a UTF-8 BOM) opens markup (`<?`, `<!` or a start tag) and the last one
+ * is `>`. HTML passes too; the XML view only refuses depth on a sniffed layer whose tags balance.
+ */
+export function sniffXml(b: Uint8Array): boolean {
+  let i = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
+  while (i < b.length && isWs(b[i]!)) i++;
+  let j = b.length - 1;
+  while (j > i && isWs(b[j]!)) j--;
+  if (j <= i + 1 || b[i] !== 0x3c || b[j] !== 0x3e) return false;
+  const c = b[i + 1]!;
+  return c === 0x3f || c === 0x21 || NAME_START[c] === 1;
 }
 
 function isWs(c: number): boolean {
