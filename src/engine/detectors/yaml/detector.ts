@@ -20,6 +20,7 @@
  */
 import type { DetectorContext, LayerInfo, StructuralDetector, TriggerHit } from '../detector.js';
 import { mayHoldAliases } from './alias-gate.js';
+import { isTextLike } from '../../decode/text-like.js';
 import { findAliasBomb } from './aliases.js';
 import { classifyTag, printable } from './classify.js';
 import { forEachTag, isAnchorHit, YAML_TRIGGERS } from './scan.js';
@@ -40,7 +41,8 @@ export const yamlDetector: StructuralDetector = {
   triggers: YAML_TRIGGERS,
   inspect(bytes: Uint8Array, hits: readonly TriggerHit[], _layer: LayerInfo, ctx: DetectorContext): void {
     const allowed = ctx.action('yaml') === 'allowlist' ? new Set(ctx.settings<YamlAllowSettings>('yaml')?.allow ?? []) : undefined;
-    if (hits.some(isAnchorHit) && mayHoldAliases(bytes, hits)) {
+    // YAML parsers refuse C0 control bytes, so a binary layer cannot be an alias bomb: skip the scan.
+    if (hits.some(isAnchorHit) && isTextLike(bytes) && mayHoldAliases(bytes, hits)) {
       const bomb = findAliasBomb(bytes, () => ctx.exhausted());
       if (bomb !== undefined) {
         ctx.report({
