@@ -16,6 +16,7 @@ import { rangeAt, type Span, type ViewOutcome } from './views.js';
 import { isTextLike } from '../decode/text-like.js';
 import { isEscapedFragment, type EscapeDecoders } from '../decode/fragments.js';
 import { decodeSeparatedHex } from '../decode/separated-hex.js';
+import { findShortPickles } from '../decode/short-pickle.js';
 
 /** Decoded output shorter than this cannot hold a payload; skip the layer. */
 const MIN_DECODED = 8;
@@ -68,6 +69,13 @@ export function applyDecoders(insp: Inspection, task: LayerTask, runs: readonly 
   }
 
   if (!text) return;
+
+  // Pickles too short for a run (12-15 base64 characters).
+  for (const t of findShortPickles(bytes)) {
+    if (rangeAt(view.covered, t.start)) continue;
+    const span = spanAt(spans, t.start);
+    if (!insp.addDecoded(span ? { ...task, param: span.param, location: `${task.location}>${span.label}` } : task, t.decoded, `base64@${t.start - (span?.start ?? 0)}`, { producedBy: 'base64' })) return;
+  }
 
   // Percent-encoding (also a second time: double encoding).
   if (escapes.percent) {
