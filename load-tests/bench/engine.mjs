@@ -8,14 +8,14 @@
 //
 //   node load-tests/bench/engine.mjs [--iterations 5] [--warmup 2] [--size-mib 10] [--quick] [--out DIR]
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { jsonBase64, jsonManyLeaves, jsonRecords, MiB, xmlCatalog } from './lib/bodies.mjs';
 import { modelPickle } from './lib/pickle.mjs';
 import { randomBytesSeeded, wordSource } from './lib/prng.mjs';
 import { ROOT } from './lib/procs.mjs';
-import { fmt, machineLines, median, table, today, writeResults } from './lib/report.mjs';
-import { RESULTS, updateReadme } from './summarize.mjs';
+import { fmt, machineLines, median, table, today } from './lib/report.mjs';
+import { publish, runMain } from './summarize.mjs';
 import { machineFacts, pin } from './lib/sys.mjs';
 
 const { values: o } = parseArgs({
@@ -204,13 +204,7 @@ async function main() {
   L.push(`MB/s spread across rule counts: JSON ${fmt(linRules.json.worstDeviation * 100)}%, binary ${fmt(linRules.binary.worstDeviation * 100)}%.`);
   const markdown = L.join('\n');
   const json2 = { kind: 'engine', date: new Date().toISOString(), machine, settings: { iterations: ITER, warmup: WARM, sizeBytes: SIZE, chunk: CHUNK, cpu: pinned ? o.cpu : null }, targets: TARGETS, main: primary, bytesJson, bytesBin, leaves, rules: ruleRows, linearity: { bytes: linBytes, leaves: linLeaves, rules: linRules } };
-  const files = writeResults(o.out, 'engine', markdown, json2);
-  if (resolve(o.out) === RESULTS) updateReadme(); // the README's latest-results block follows results/
-  console.log(markdown);
-  log(`wrote ${files.join(', ')}`);
+  publish(o.out, 'engine', markdown, json2, log);
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

@@ -20,14 +20,14 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { buildCorpus, loadRules } from '../corpus/build.mjs';
 import { randomBytesSeeded } from './lib/prng.mjs';
 import { BENCH, fetchOnce, ROOT, startDeserwall, startNode } from './lib/procs.mjs';
-import { fmt, machineLines, table, today, writeResults } from './lib/report.mjs';
-import { RESULTS, updateReadme } from './summarize.mjs';
+import { fmt, machineLines, table, today } from './lib/report.mjs';
+import { publish, runMain } from './summarize.mjs';
 import { machineFacts, pin, rssMiB } from './lib/sys.mjs';
 
 const { values: o } = parseArgs({
@@ -477,13 +477,7 @@ async function main() {
     corpus: items.map((it) => ({ rid: it.rid, family: it.family, carrier: it.carrier, expect: it.expect, policy: it.policy, source: it.source, bytes: it.bytes, baseline: base.get(it.rid).outcome })),
     pass,
   };
-  const files = writeResults(o.out, 'replay', markdown, json);
-  if (resolve(o.out) === RESULTS) updateReadme(); // the README's latest-results block follows results/
-  console.log(markdown);
-  log(`wrote ${files.join(', ')}`);
+  publish(o.out, 'replay', markdown, json, log);
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

@@ -12,12 +12,12 @@
 //   node load-tests/bench/run.mjs [--rounds 3] [--duration 5] [--warmup 2]
 //     [--connections 50] [--workloads get,json1k,...] [--targets undici,...]
 //     [--no-unpinned] [--wrk] [--quick] [--quiet-max 10] [--out DIR]
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { workloads as allWorkloads } from './lib/bodies.mjs';
 import { BENCH, fetchOnce, ROOT, startDeserwall, startNode } from './lib/procs.mjs';
-import { fmt, machineLines, median, pct, table, today, writeResults } from './lib/report.mjs';
-import { RESULTS, updateReadme } from './summarize.mjs';
+import { fmt, machineLines, median, pct, table, today } from './lib/report.mjs';
+import { publish, runMain } from './summarize.mjs';
 import { cpuMs, hasTaskset, machineCpuMs, machineFacts, pin, treePids, waitQuiet } from './lib/sys.mjs';
 import { hasWrk, runWrk } from './lib/wrk.mjs';
 
@@ -330,13 +330,7 @@ async function main() {
   }
   const { markdown, summary } = report(machine, settings, pinned, unpinned, wrkRows);
   const json = { kind: 'bench', date: new Date().toISOString(), machine, settings, summary, pinned: Object.values(pinned), unpinned: unpinned ? Object.values(unpinned) : null, wrk: wrkRows };
-  const files = writeResults(o.out, 'bench', markdown, json);
-  if (resolve(o.out) === RESULTS) updateReadme(); // the README's latest-results block follows results/
-  console.log(markdown);
-  log(`wrote ${files.join(', ')}`);
+  publish(o.out, 'bench', markdown, json, log);
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+runMain(main);

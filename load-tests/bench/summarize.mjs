@@ -5,9 +5,9 @@
 // engine.mjs and replay-load.mjs call it after writing into results/;
 // `node load-tests/bench/summarize.mjs` runs it by hand.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt, pct, table } from './lib/report.mjs';
+import { fmt, pct, table, writeResults } from './lib/report.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const RESULTS = join(ROOT, 'load-tests', 'results');
@@ -118,4 +118,23 @@ export function updateReadme(dir = RESULTS) {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   updateReadme();
   console.log(summarize());
+}
+
+/**
+ * The end of every benchmark script: write results/<kind>-<date>.md/.json into `dir`, refresh the
+ * README's latest-results block when `dir` is results/, print the Markdown and log the file names.
+ */
+export function publish(dir, kind, markdown, json, log) {
+  const files = writeResults(dir, kind, markdown, json);
+  if (resolve(dir) === RESULTS) updateReadme();
+  console.log(markdown);
+  log(`wrote ${files.join(', ')}`);
+}
+
+/** Run a script's async main; any error ends the process with exit code 1. */
+export function runMain(main) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
 }
