@@ -168,8 +168,10 @@ describe('E4: upstream dies mid-response', () => {
       const got: Buffer[] = [];
       s.on('data', (d) => got.push(d));
       await local.upstream.waitFor((e) => e.type === 'partial-sent');
+      // Listen before killing: the proxy may cut the client before this process sees the upstream's exit.
+      const closed = once(s, 'close');
       await local.upstream.kill();
-      await once(s, 'close');
+      await closed;
       const text = Buffer.concat(got).toString('latin1');
       expect(text).toMatch(/^HTTP\/1\.1 200/);
       expect(parseResponses(Buffer.concat(got))).toEqual([]); // never a complete response
