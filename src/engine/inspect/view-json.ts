@@ -35,37 +35,30 @@ export function inspectJson(insp: Inspection, task: LayerTask, hits: readonly Hi
   const shapes: JsonTypeShape[] = [];
   const limits = insp.policy.limits;
 
+  /** A key or value with escapes: its unescaped bytes become a child layer, its raw range is covered. */
+  const unescaped = (bytes: Buffer, kind: 'json' | 'json-key', ptr: string, raw: JsonStringRaw) => {
+    children.push({
+      bytes,
+      location: `${task.location}>${kind}:${ptr || '/'}`,
+      depth: task.depth,
+      views: task.views + 1,
+      isValue: true,
+      param: `json:${ptr}`,
+      producedBy: 'json',
+    });
+    covered.push({ start: raw.start, end: raw.end });
+  };
   const strings = {
     // Keys are strings too: an application may read a key as a document. Escaped keys become
     // child layers like escaped values (plain ones are covered by the layer's own scan).
     onKey(parent: JsonPointer, key: string, raw: JsonStringRaw) {
       if (!raw.hadEscapes || key.length < SHORT) return;
-      const ptr = parent.toString();
-      children.push({
-        bytes: Buffer.from(key, 'utf8'),
-        location: `${task.location}>json-key:${ptr || '/'}`,
-        depth: task.depth,
-        views: task.views + 1,
-        isValue: true,
-        param: `json:${ptr}`,
-        producedBy: 'json',
-      });
-      covered.push({ start: raw.start, end: raw.end });
+      unescaped(Buffer.from(key, 'utf8'), 'json-key', parent.toString(), raw);
     },
     onStringBytes(pointer: JsonPointer, buf: Uint8Array, s: number, e: number, raw: JsonStringRaw) {
       if (raw.hadEscapes) {
         if (e - s < SHORT) return;
-        const ptr = pointer.toString();
-        children.push({
-          bytes: Buffer.from(buf.subarray(s, e)),
-          location: `${task.location}>json:${ptr || '/'}`,
-          depth: task.depth,
-          views: task.views + 1,
-          isValue: true,
-          param: `json:${ptr}`,
-          producedBy: 'json',
-        });
-        covered.push({ start: raw.start, end: raw.end });
+        unescaped(Buffer.from(buf.subarray(s, e)), 'json', pointer.toString(), raw);
       } else if (raw.end - raw.start >= SHORT && anyIn(starts, raw.start, raw.end)) {
         const ptr = pointer.toString();
         spans.push({ start: raw.start, end: raw.end, param: `json:${ptr}`, label: `json:${ptr || '/'}` });

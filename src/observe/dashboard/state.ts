@@ -6,7 +6,7 @@
  * per-rule / per-family / per-route / per-worker maps are capped (keys past
  * the cap are counted under "(other)").
  */
-import type { CompactEvent } from './compact.js';
+import type { CompactEvent, CompactFinding } from './compact.js';
 
 /** Seconds of history kept; the chart shows the last SERIES_SECONDS of it. */
 const RING_SECONDS = 300;
@@ -28,7 +28,8 @@ export interface Totals {
   findings: number;
 }
 
-export interface LatestRow {
+/** One finding of the latest requests, with the request it belongs to. */
+export interface LatestRow extends CompactFinding {
   readonly t: number;
   readonly requestId: string;
   readonly worker: number;
@@ -37,13 +38,6 @@ export interface LatestRow {
   readonly route: string;
   readonly verdict: string;
   readonly status: number;
-  readonly rule: string;
-  readonly family: string;
-  readonly action: string;
-  readonly location: string;
-  readonly offset: number;
-  readonly excerpt: string;
-  readonly message: string;
 }
 
 export interface Snapshot {
