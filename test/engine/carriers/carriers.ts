@@ -9,18 +9,12 @@
  */
 import zlib from 'node:zlib';
 import { buildZip } from '../containers/zipwriter.js';
+import type { Payload } from './payloads.js';
 import { b64, b64Lines, b64url, ebcdic037, hex, jsonUescaped, pct, pctAll, quotedPrintable, utf16be, utf16le, utf7, withDeclaration } from './encodings.js';
 
 /** What a carrier wraps: an attack payload or a benign document. */
-export interface Body {
-  readonly id: string;
-  readonly bytes: Uint8Array;
-  readonly binary: boolean;
-  readonly contentType: string;
-  readonly filename: string;
-  readonly xml?: boolean;
-  readonly json?: boolean;
-}
+/** What a carrier needs of a payload (see Payload in payloads.ts). */
+export type Body = Omit<Payload, 'family'>;
 
 export interface Req {
   readonly method: string;
