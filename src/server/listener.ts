@@ -27,13 +27,14 @@ export class ProxyServer {
   private inFlight = 0;
   private closing = false;
   private drainedWaiters: (() => void)[] = [];
-  /** The newest response still being produced on each connection (answers go out in request order). */
-  private readonly lastResponse = new WeakMap<Duplex, ServerResponse>();
+  /**
+   * Per connection: requests received (the last one MAX_REQUESTS_PER_SOCKET allows closes it) and
+   * the newest response still being produced (answers go out in request order).
+   */
+  private readonly connections = new WeakMap<Duplex, { count: number; last: ServerResponse | null }>();
   private readonly shedder = new HeapShedder(() => this.runtime.config.limits.shedAboveHeapBytes);
   private dropsLoggedAt = 0;
   private drops = 0;
-  /** Requests received on each connection: the last one MAX_REQUESTS_PER_SOCKET allows closes it. */
-  private readonly requestCount = new WeakMap<Duplex, number>();
 
   constructor(runtime: Runtime) {
     this.runtime = runtime;
@@ -122,9 +123,13 @@ export class ProxyServer {
   private onRequest(req: IncomingMessage, res: ServerResponse, expectContinue: boolean): void {
     this.inFlight++;
     const socket = req.socket;
-    this.lastResponse.set(socket, res);
+    let conn = this.connections.get(socket);
+    if (!conn) this.connections.set(socket, (conn = { count: 0, last: null }));
+    conn.count++;
+    conn.last = res;
+    const c = conn;
     res.once('close', () => {
-      if (this.lastResponse.get(socket) === res) this.lastResponse.delete(socket);
+      if (c.last === res) c.last = null;
       this.inFlight--;
       if (this.closing) {
         // Keep-alive connections must not linger during shutdown.
@@ -132,9 +137,7 @@ export class ProxyServer {
         if (this.inFlight === 0) for (const w of this.drainedWaiters.splice(0)) w();
       }
     });
-    const count = (this.requestCount.get(socket) ?? 0) + 1;
-    this.requestCount.set(socket, count);
-    if (this.closing || count >= MAX_REQUESTS_PER_SOCKET) res.shouldKeepAlive = false;
+    if (this.closing || c.count >= MAX_REQUESTS_PER_SOCKET) res.shouldKeepAlive = false;
     handleExchange(this.runtime, req, res, { expectContinue, closing: this.closing, overloaded: this.shedder.overloaded });
   }
 
@@ -195,7 +198,7 @@ export class ProxyServer {
     this.runtime.metrics.requests.inc({ route: '-', action: 'refused' });
     const line = requestLineOf((err as { rawPacket?: Buffer }).rawPacket);
     publishRefusal({ requestId: id, ...line, status, error: ours, mode: this.runtime.config.mode, remoteAddress: s.remoteAddress ?? '' });
-    const pending = this.lastResponse.get(s);
+    const pending = this.connections.get(s)?.last;
     // Only when that request was read completely: bad bytes inside a body belong to the request itself.
     if (pending && pending.req.complete && !pending.writableFinished) {
       // A request read before the bad bytes is still being answered: its answer goes first, then
